@@ -1,0 +1,97 @@
+package ai.instructflow.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.instructflow.trainer.model.GPT;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AdamW (Loshchilov and Hutter, 2019) with global gradient-norm clipping. The moment estimates are
+ * plain named tensors so a checkpoint can carry them and a resumed run continues bit for bit.
+ * Weight decay applies to matrices only (not biases or LayerNorm gains), as in GPT-2.
+ */
+public final class AdamW {
+
+    public record Config(float beta1, float beta2, float eps, float weightDecay, float gradClip) {
+        public static Config defaults() {
+            return new Config(0.9f, 0.95f, 1e-8f, 0.1f, 1.0f);
+        }
+    }
+
+    private final GPT model;
+    private final Config config;
+    private final Map<String, NDArray> m = new LinkedHashMap<>();
+    private final Map<String, NDArray> v = new LinkedHashMap<>();
+    private long step;
+
+    public AdamW(GPT model, Config config) {
+        this.model = model;
+        this.config = config;
+        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+            m.put(e.getKey(), zerosLike(e.getValue()));
+            v.put(e.getKey(), zerosLike(e.getValue()));
+        }
+    }
+
+    private static NDArray zerosLike(NDArray p) {
+        NDArray z = p.zerosLike();
+        NDScope.unregister(z);
+        return z;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    /** Moments by parameter name, "m." and "v." prefixed, for checkpoints. */
+    public Map<String, NDArray> state() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        m.forEach((k, a) -> out.put("m." + k, a));
+        v.forEach((k, a) -> out.put("v." + k, a));
+        return out;
+    }
+
+    public void restore(Map<String, float[]> state, long step) {
+        for (Map.Entry<String, NDArray> e : state().entrySet()) {
+            float[] data = state.get(e.getKey());
+            if (data == null) {
+                throw new IllegalArgumentException("checkpoint lacks optimizer state " + e.getKey());
+            }
+            e.getValue().set(data);
+        }
+        this.step = step;
+    }
+
+    /**
+     * One update from the gradients the last backward pass left on the parameters, which are then
+     * zeroed. Returns the gradient norm before clipping.
+     */
+    public float update(float lr) {
+        step++;
+        try (NDScope scope = new NDScope()) {
+            NDArray sumSq = null;
+            for (NDArray p : model.parameters().values()) {
+                NDArray g = p.getGradient().square().sum();
+                sumSq = sumSq == null ? g : sumSq.add(g);
+            }
+            float norm = (float) Math.sqrt(sumSq.getFloat());
+            float scale = norm > config.gradClip() ? config.gradClip() / (norm + 1e-6f) : 1f;
+            float bc1 = (float) (1 - Math.pow(config.beta1(), step));
+            float bc2 = (float) (1 - Math.pow(config.beta2(), step));
+            for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+                NDArray p = e.getValue();
+                NDArray grad = p.getGradient();
+                NDArray g = grad.mul(scale);
+                NDArray mt = m.get(e.getKey()).muli(config.beta1()).addi(g.mul(1 - config.beta1()));
+                NDArray vt = v.get(e.getKey()).muli(config.beta2()).addi(g.square().muli(1 - config.beta2()));
+                if (p.getShape().dimension() >= 2 && config.weightDecay() > 0) {
+                    p.subi(p.mul(lr * config.weightDecay()));
+                }
+                p.subi(mt.div(vt.div(bc2).sqrt().addi(config.eps())).muli(lr / bc1));
+                grad.subi(grad);
+            }
+            return norm;
+        }
+    }
+}
