@@ -1,19 +1,17 @@
 package ai.instructflow.trainer.sft;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.optim.AdamW;
 import ai.instructflow.trainer.optim.CosineSchedule;
 import ai.instructflow.trainer.train.BatchOrder;
 import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.trainer.train.Demonstration;
+import ai.instructflow.trainer.train.StepLoop;
 import ai.instructflow.trainer.train.TrainingListener;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 
 /**
  * Supervised fine-tuning on demonstrations (InstructGPT section 3.5, "SFT"): response-only
@@ -26,11 +24,7 @@ public final class SftTrainer {
     public record Config(int steps, int batchSize, float lr, int warmupSteps, float floorFraction,
                          AdamW.Config adam, int evalEvery, int checkpointEvery, long seed) {
         public static Config defaults() {
-            return new Config(600, 32, 2e-3f, 30, 0.1f, AdamW.Config.defaults(), 100, 100, 1);
-        }
-
-        public Config withSteps(int n) {
-            return new Config(n, batchSize, lr, warmupSteps, floorFraction, adam, evalEvery, checkpointEvery, seed);
+            return new Config(800, 48, 2e-3f, 30, 0.1f, AdamW.Config.defaults(), 100, 100, 1);
         }
     }
 
@@ -50,53 +44,26 @@ public final class SftTrainer {
      */
     public Result train(GPT model, List<Demonstration> data, List<Demonstration> eval,
                         Checkpoint resume, TrainingListener listener) {
-        AdamW optimizer = new AdamW(model, config.adam());
-        long start = 0;
-        if (resume != null) {
-            resume.loadModel("policy/", model);
-            resume.restoreOptimizer("policy/", optimizer);
-            start = resume.getLong("step");
-        }
-        CosineSchedule schedule = new CosineSchedule(config.lr(), config.floorFraction(), config.warmupSteps(), config.steps());
+        StepLoop.Settings settings = new StepLoop.Settings(STAGE, "policy/", config.steps(),
+                new CosineSchedule(config.lr(), config.floorFraction(), config.warmupSteps(), config.steps()),
+                config.adam(), config.evalEvery(), config.checkpointEvery(), config.seed());
         BatchOrder order = new BatchOrder(data.size(), config.seed());
-        model.setTrainable(true);
-        double loss = Double.NaN;
-        double evalLoss = Double.NaN;
-        long tokens = 0;
+        long[] tokens = {0};
         long began = System.nanoTime();
-        for (long step = start; step < config.steps(); step++) {
-            if (listener.cancelled()) {
-                listener.onCheckpoint(STAGE, step, checkpoint(model, optimizer, step));
-                throw new CancellationException("SFT cancelled at step " + step);
-            }
-            Engine.getInstance().setRandomSeed((int) (config.seed() * 31 + step));
-            float lr = schedule.at(step);
-            List<Demonstration> batch = BatchOrder.pick(data, order.batch(step, config.batchSize()));
-            try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                ResponseLoss.Value value = ResponseLoss.of(model, batch, pad, true);
-                gc.backward(value.loss());
-                loss = value.loss().getFloat();
-                tokens += value.tokens();
-            }
-            float gradNorm = optimizer.update(lr);
+        StepLoop.Step step = (i, gc) -> {
+            List<Demonstration> batch = BatchOrder.pick(data, order.batch(i, config.batchSize()));
+            ResponseLoss.Value value = ResponseLoss.of(model, batch, pad, true);
+            gc.backward(value.loss());
+            tokens[0] += value.tokens();
             Map<String, Double> metrics = new LinkedHashMap<>();
-            metrics.put("loss", loss);
-            metrics.put("lr", (double) lr);
-            metrics.put("grad_norm", (double) gradNorm);
-            metrics.put("tokens_per_s", tokens / ((System.nanoTime() - began) / 1e9));
-            boolean last = step + 1 == config.steps();
-            if (!eval.isEmpty() && (last || (config.evalEvery() > 0 && (step + 1) % config.evalEvery() == 0))) {
-                evalLoss = evalLoss(model, eval);
-                metrics.put("eval_loss", evalLoss);
-            }
-            listener.onStep(STAGE, step + 1, config.steps(), metrics);
-            if (config.checkpointEvery() > 0 && (step + 1) % config.checkpointEvery() == 0 && !last) {
-                listener.onCheckpoint(STAGE, step + 1, checkpoint(model, optimizer, step + 1));
-            }
-        }
-        model.setTrainable(false);
-        double seconds = (System.nanoTime() - began) / 1e9;
-        return new Result(config.steps(), loss, evalLoss, tokens / seconds);
+            metrics.put("loss", (double) value.loss().getFloat());
+            metrics.put("tokens_per_s", tokens[0] / ((System.nanoTime() - began) / 1e9));
+            return metrics;
+        };
+        Map<String, Double> last = StepLoop.run(settings, model, resume, listener, step,
+                eval.isEmpty() ? null : () -> Map.of("eval_loss", evalLoss(model, eval)));
+        return new Result(config.steps(), last.getOrDefault("loss", Double.NaN),
+                last.getOrDefault("eval_loss", Double.NaN), last.getOrDefault("tokens_per_s", Double.NaN));
     }
 
     public double evalLoss(GPT model, List<Demonstration> eval) {
@@ -111,10 +78,5 @@ public final class SftTrainer {
             }
         }
         return total / Math.max(1, tokens);
-    }
-
-    private Checkpoint checkpoint(GPT model, AdamW optimizer, long step) {
-        return new Checkpoint().put("stage", STAGE).put("step", step).put("seed", config.seed())
-                .putModel("policy/", model).putOptimizer("policy/", optimizer);
     }
 }

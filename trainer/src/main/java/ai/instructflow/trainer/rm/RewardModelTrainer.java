@@ -1,0 +1,196 @@
+package ai.instructflow.trainer.rm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.trainer.model.TokenBatch;
+import ai.instructflow.trainer.optim.AdamW;
+import ai.instructflow.trainer.optim.CosineSchedule;
+import ai.instructflow.trainer.train.BatchOrder;
+import ai.instructflow.trainer.train.Checkpoint;
+import ai.instructflow.trainer.train.Comparison;
+import ai.instructflow.trainer.train.Demonstration;
+import ai.instructflow.trainer.train.StepLoop;
+import ai.instructflow.trainer.train.TrainingListener;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reward model (InstructGPT section 3.5, "RM"): the SFT model without its unembedding plus a scalar
+ * head, read at the last token of prompt + response. Trained on rankings with
+ *
+ * <pre>loss = -1/C(K,2) * E_(x, y_w, y_l) [ log sigmoid(r(x, y_w) - r(x, y_l)) ]     (paper eq. 1)</pre>
+ *
+ * where all C(K,2) pairs of one prompt sit in the same batch element, so each ranking is one
+ * forward pass over K responses rather than C(K,2) passes (and does not overfit by being seen
+ * C(K,2) times per epoch). Afterwards a bias makes the demonstrations score 0 on average.
+ */
+public final class RewardModelTrainer {
+
+    public static final String STAGE = "rm";
+
+    public record Config(int steps, int promptsPerBatch, float lr, int warmupSteps, float floorFraction,
+                         AdamW.Config adam, int evalEvery, int checkpointEvery, long seed) {
+        public static Config defaults() {
+            return new Config(400, 16, 5e-4f, 20, 0.1f, AdamW.Config.defaults(), 100, 100, 2);
+        }
+    }
+
+    public record Result(long steps, double trainLoss, double trainAccuracy, double heldOutAccuracy, double bias) {}
+
+    private final Config config;
+
+    public RewardModelTrainer(Config config) {
+        this.config = config;
+    }
+
+    public Result train(GPT rm, List<Comparison> data, List<Comparison> heldOut, List<Demonstration> demonstrations,
+                        Checkpoint resume, TrainingListener listener) {
+        StepLoop.Settings settings = new StepLoop.Settings(STAGE, "rm/", config.steps(),
+                new CosineSchedule(config.lr(), config.floorFraction(), config.warmupSteps(), config.steps()),
+                config.adam(), config.evalEvery(), config.checkpointEvery(), config.seed());
+        BatchOrder order = new BatchOrder(data.size(), config.seed());
+        StepLoop.Step step = (i, gc) -> {
+            NDArray[] lossAndAccuracy = loss(rm, BatchOrder.pick(data, order.batch(i, config.promptsPerBatch())));
+            gc.backward(lossAndAccuracy[0]);
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("loss", (double) lossAndAccuracy[0].getFloat());
+            metrics.put("accuracy", (double) lossAndAccuracy[1].getFloat());
+            return metrics;
+        };
+        Map<String, Double> last = StepLoop.run(settings, rm, resume, listener, step,
+                heldOut.isEmpty() ? null : () -> Map.of("heldout_accuracy", accuracy(rm, heldOut)));
+        double bias = centre(rm, demonstrations);
+        return new Result(config.steps(), last.getOrDefault("loss", Double.NaN),
+                last.getOrDefault("accuracy", Double.NaN), last.getOrDefault("heldout_accuracy", Double.NaN), bias);
+    }
+
+    /** Eq. 1 over a batch of rankings, plus the batch's pairwise accuracy. */
+    private static NDArray[] loss(GPT rm, List<Comparison> batch) {
+        List<int[]> prompts = new ArrayList<>();
+        List<int[]> responses = new ArrayList<>();
+        for (Comparison c : batch) {
+            for (int[] response : c.responses()) {
+                prompts.add(c.prompt());
+                responses.add(response);
+            }
+        }
+        return rankingLoss(rewards(rm, prompts, responses, true), batch);
+    }
+
+    /**
+     * Eq. 1 given the rewards of every response of every comparison, in order: each prompt's pairs
+     * weigh 1/C(K,2) and the batch is a mean over prompts. Returns {loss, pairwise accuracy}.
+     */
+    public static NDArray[] rankingLoss(NDArray rewards, List<Comparison> batch) {
+        List<Long> winners = new ArrayList<>();
+        List<Long> losers = new ArrayList<>();
+        List<Float> weights = new ArrayList<>();
+        long base = 0;
+        for (Comparison c : batch) {
+            List<int[]> pairs = c.pairs();
+            for (int[] pair : pairs) {
+                winners.add(base + pair[0]);
+                losers.add(base + pair[1]);
+                weights.add(1f / (pairs.size() * batch.size()));
+            }
+            base += c.responses().size();
+        }
+        NDManager m = rewards.getManager();
+        NDArray diff = rewards.get(m.create(toLongs(winners))).sub(rewards.get(m.create(toLongs(losers))));
+        // -log sigmoid(d) = softplus(-d)
+        NDArray loss = Activation.softPlus(diff.neg()).mul(m.create(toFloats(weights))).sum();
+        NDArray accuracy = diff.gt(0f).toType(DataType.FLOAT32, false).mean();
+        return new NDArray[] {loss, accuracy};
+    }
+
+    /** r(x, y) for each prompt/response pair, [N]: the scalar head at the response's last token. */
+    public static NDArray rewards(GPT rm, List<int[]> prompts, List<int[]> responses, boolean training) {
+        List<int[]> seqs = new ArrayList<>(prompts.size());
+        long[] last = new long[prompts.size()];
+        int limit = rm.config().context();
+        for (int i = 0; i < prompts.size(); i++) {
+            int[] seq = new Demonstration(prompts.get(i), responses.get(i)).sequence();
+            int n = Math.min(seq.length, limit);
+            seqs.add(java.util.Arrays.copyOf(seq, n));
+            last[i] = n - 1;
+        }
+        TokenBatch batch = TokenBatch.rightPadded(seqs, 0, 0);
+        NDArray scores = rm.scores(rm.forward(batch, null, training));
+        NDArray index = rm.manager().create(last, new Shape(last.length, 1));
+        return scores.gather(index, 1).squeeze(1);
+    }
+
+    /** Rewards as plain numbers, computed in batches without gradients. */
+    public static float[] score(GPT rm, List<int[]> prompts, List<int[]> responses) {
+        float[] out = new float[prompts.size()];
+        int chunk = 128;
+        for (int from = 0; from < out.length; from += chunk) {
+            int to = Math.min(out.length, from + chunk);
+            try (NDScope scope = new NDScope()) {
+                float[] part = rewards(rm, prompts.subList(from, to), responses.subList(from, to), false).toFloatArray();
+                System.arraycopy(part, 0, out, from, part.length);
+            }
+        }
+        return out;
+    }
+
+    /** Held-out pairwise accuracy: how often r(winner) > r(loser), ties counted half. */
+    public static double accuracy(GPT rm, List<Comparison> comparisons) {
+        List<int[]> prompts = new ArrayList<>();
+        List<int[]> responses = new ArrayList<>();
+        for (Comparison c : comparisons) {
+            for (int[] response : c.responses()) {
+                prompts.add(c.prompt());
+                responses.add(response);
+            }
+        }
+        float[] r = score(rm, prompts, responses);
+        double correct = 0;
+        int pairs = 0;
+        int base = 0;
+        for (Comparison c : comparisons) {
+            for (int[] pair : c.pairs()) {
+                float d = r[base + pair[0]] - r[base + pair[1]];
+                correct += d > 0 ? 1 : d == 0 ? 0.5 : 0;
+                pairs++;
+            }
+            base += c.responses().size();
+        }
+        return pairs == 0 ? Double.NaN : correct / pairs;
+    }
+
+    /** Shifts the head's bias so the demonstrations' mean reward is 0 (paper section 3.5). */
+    private static double centre(GPT rm, List<Demonstration> demonstrations) {
+        if (demonstrations.isEmpty()) {
+            return 0;
+        }
+        List<int[]> prompts = demonstrations.stream().map(Demonstration::prompt).toList();
+        List<int[]> responses = demonstrations.stream().map(Demonstration::response).toList();
+        double mean = 0;
+        for (float r : score(rm, prompts, responses)) {
+            mean += r;
+        }
+        mean /= demonstrations.size();
+        rm.parameters().get("score.b").subi((float) mean);
+        return -mean;
+    }
+
+    private static long[] toLongs(List<Long> values) {
+        return values.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static float[] toFloats(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+}
