@@ -1,0 +1,74 @@
+package ai.instructflow.trainer;
+
+import ai.instructflow.trainer.bench.Bench;
+import ai.instructflow.trainer.pipeline.LocalPipeline;
+import ai.instructflow.trainer.pipeline.PipelineConfig;
+import ai.instructflow.trainer.pipeline.PipelineReport;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command line of the ML core: {@code local-pipeline} and {@code bench}. */
+public final class Main {
+
+    private static final String USAGE = """
+            usage: instructflow <command> [options]
+              local-pipeline [--json] [--seed N] [--device cpu|gpu]   SFT -> RM -> PPO in one process, then evaluate
+              bench [--preset small] [--device cpu|gpu] [--steps N]    throughput and MFU, one JSON object per line
+            """;
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.print(USAGE);
+            System.exit(2);
+        }
+        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        switch (args[0]) {
+            case "local-pipeline" -> localPipeline(rest);
+            case "bench" -> Bench.main(rest.toArray(String[]::new));
+            default -> {
+                System.err.print("unknown command '" + args[0] + "'\n" + USAGE);
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void localPipeline(List<String> args) throws Exception {
+        boolean json = args.remove("--json");
+        PipelineConfig defaults = PipelineConfig.defaults();
+        long seed = Long.parseLong(option(args, "--seed", String.valueOf(defaults.seed())));
+        String device = option(args, "--device", defaults.device());
+        if (!args.isEmpty()) {
+            throw new IllegalArgumentException("unknown options " + args + "\n" + USAGE);
+        }
+        PipelineConfig config = new PipelineConfig(defaults.preset(), device, seed, defaults.demonstrators(),
+                defaults.demonstrations(), defaults.comparisonPrompts(), defaults.heldOutComparisons(), defaults.k(),
+                defaults.labelers(), defaults.ppoPrompts(), defaults.evalPrompts(), defaults.sft(), defaults.rm(),
+                defaults.ppo());
+        // With --json, stdout carries only the report; progress goes to stderr.
+        PrintStream log = json ? System.err : System.out;
+        PipelineReport report = new LocalPipeline(config, log).run();
+        if (json) {
+            System.out.println(new ObjectMapper().writeValueAsString(report.toMap()));
+        } else {
+            System.out.print(report.toText());
+        }
+    }
+
+    /** Removes "--name value" from args and returns the value, or the fallback. */
+    static String option(List<String> args, String name, String fallback) {
+        int i = args.indexOf(name);
+        if (i < 0) {
+            return fallback;
+        }
+        if (i + 1 >= args.size()) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        String value = args.get(i + 1);
+        args.subList(i, i + 2).clear();
+        return value;
+    }
+}
