@@ -1,0 +1,266 @@
+package ai.instructflow.trainer.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.trainer.model.GPTConfig;
+import ai.instructflow.trainer.model.LogProbs;
+import ai.instructflow.trainer.model.Sampler;
+import ai.instructflow.trainer.model.TokenBatch;
+import ai.instructflow.trainer.optim.AdamW;
+import ai.instructflow.trainer.ppo.PpoLoss;
+import ai.instructflow.trainer.rm.RewardModelTrainer;
+import ai.instructflow.trainer.sft.ResponseLoss;
+import ai.instructflow.trainer.tokenizer.ByteTokenizer;
+import ai.instructflow.trainer.tokenizer.PromptFormat;
+import ai.instructflow.trainer.train.Demonstration;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Throughput of the trainer's real code paths on random data, one JSON object per line, with the
+ * shapes of ../shared/bench/torch_reference.py so the two can be compared side by side. MFU is model
+ * FLOPs per second (PaLM appendix B) over the fp32 GEMM FLOPs per second this same process measures.
+ */
+public final class Bench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final GPTConfig shape;
+    private final Device device;
+    private final int batch;
+    private final int steps;
+    private final int warmup;
+    private final Random rng = new Random(0);
+
+    private Bench(GPTConfig shape, Device device, int batch, int steps, int warmup) {
+        this.shape = shape;
+        this.device = device;
+        this.batch = batch;
+        this.steps = steps;
+        this.warmup = warmup;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        ByteTokenizer tokenizer = new ByteTokenizer();
+        GPTConfig shape = GPTConfig.preset(opts.getOrDefault("preset", "small"), tokenizer.vocabSize()).withDropout(0f);
+        Device device = Device.fromName(opts.getOrDefault("device", "cpu"));
+        Bench bench = new Bench(shape, device, Integer.parseInt(opts.getOrDefault("batch", "16")),
+                Integer.parseInt(opts.getOrDefault("steps", "10")), Integer.parseInt(opts.getOrDefault("warmup", "2")));
+        List<String> only = List.of(opts.getOrDefault("only", "sft,rm,gen,ppo").split(","));
+        double gemm = bench.gemmFlopsPerSecond();
+        if (only.contains("sft")) {
+            bench.sft(gemm);
+        }
+        if (only.contains("rm")) {
+            bench.rm();
+        }
+        if (only.contains("gen")) {
+            bench.gen(Integer.parseInt(opts.getOrDefault("gen-batch", "32")),
+                    Integer.parseInt(opts.getOrDefault("gen-prompt", "32")),
+                    Integer.parseInt(opts.getOrDefault("gen-new", "64")));
+        }
+        if (only.contains("ppo")) {
+            bench.ppo(gemm);
+        }
+    }
+
+    /** Best of several 1024 x 1024 x 1024 fp32 matmuls: the ceiling the model's GEMMs are held to. */
+    private double gemmFlopsPerSecond() throws Exception {
+        int n = 1024;
+        try (NDManager m = NDManager.newBaseManager(device)) {
+            NDArray a = m.randomNormal(new Shape(n, n));
+            NDArray b = m.randomNormal(new Shape(n, n));
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < 12; i++) {
+                long t0 = System.nanoTime();
+                a.matMul(b).toFloatArray();
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            }
+            double flops = 2.0 * n * n * n / best;
+            print(Map.of("workload", "gemm", "n", n, "gflops", flops / 1e9));
+            return flops;
+        }
+    }
+
+    private void sft(double gemm) throws Exception {
+        try (GPT model = GPT.create(shape, device, 1, GPT.Head.LM)) {
+            AdamW opt = new AdamW(model, AdamW.Config.defaults());
+            model.setTrainable(true);
+            List<Demonstration> data = new ArrayList<>();
+            for (int b = 0; b < batch; b++) {
+                // a one-token prompt: the loss covers ctx - 1 tokens, as in the reference
+                data.add(new Demonstration(new int[] {ByteTokenizer.BOS}, randomTokens(shape.context() - 1)));
+            }
+            double secs = timed(() -> {
+                try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(ResponseLoss.of(model, data, ByteTokenizer.PAD, true).loss());
+                }
+                opt.update(3e-4f);
+            });
+            int seq = shape.context() - 1;
+            double tokensPerS = steps * batch * (double) seq / secs;
+            Map<String, Object> out = row("sft");
+            out.put("tokens_per_s", tokensPerS);
+            out.put("mfu", tokensPerS * shape.trainFlopsPerToken(seq) / gemm);
+            print(out);
+        }
+    }
+
+    private void rm() throws Exception {
+        try (GPT model = GPT.create(shape, device, 2, GPT.Head.SCORE)) {
+            AdamW opt = new AdamW(model, AdamW.Config.defaults());
+            model.setTrainable(true);
+            List<int[]> prompts = new ArrayList<>();
+            List<int[]> responses = new ArrayList<>();
+            for (int b = 0; b < 2 * batch; b++) {
+                prompts.add(new int[] {ByteTokenizer.BOS});
+                responses.add(randomTokens(shape.context() - 1));
+            }
+            NDArray chosen = model.manager().arange(0, batch);
+            NDArray rejected = model.manager().arange(batch, 2 * batch);
+            double secs = timed(() -> {
+                try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray r = RewardModelTrainer.rewards(model, prompts, responses, true);
+                    NDArray diff = r.get(chosen).sub(r.get(rejected));
+                    gc.backward(ai.djl.nn.Activation.softPlus(diff.neg()).mean());
+                }
+                opt.update(3e-4f);
+            });
+            Map<String, Object> out = row("rm");
+            out.put("pairs_per_s", steps * batch / secs);
+            print(out);
+        }
+    }
+
+    private void gen(int genBatch, int promptLen, int newTokens) throws Exception {
+        try (GPT model = GPT.create(shape, device, 3, GPT.Head.LM)) {
+            Sampler sampler = new Sampler(model, new PromptFormat(new ByteTokenizer()));
+            List<int[]> prompts = new ArrayList<>();
+            for (int b = 0; b < genBatch; b++) {
+                prompts.add(randomTokens(promptLen));
+            }
+            Sampler.Config config = new Sampler.Config(1f, 0, 1f, newTokens, false);
+            int reps = Math.max(1, steps / 5);
+            double cached = timed(() -> sampler.generate(prompts, config, new Random(1), true), reps, 1);
+            double uncached = timed(() -> sampler.generate(prompts, config, new Random(1), false), 1, 0);
+            Map<String, Object> out = row("gen");
+            double withCache = reps * genBatch * (double) newTokens / cached;
+            double without = genBatch * (double) newTokens / uncached;
+            out.put("new_tokens_per_s", withCache);
+            out.put("new_tokens_per_s_no_cache", without);
+            out.put("kv_cache_speedup", withCache / without);
+            out.put("gen_batch", genBatch);
+            out.put("prompt", promptLen);
+            out.put("new", newTokens);
+            print(out);
+        }
+    }
+
+    /** One PPO minibatch update as PpoTrainer runs it: policy surrogate + separate value model. */
+    private void ppo(double gemm) throws Exception {
+        try (GPT policy = GPT.create(shape, device, 4, GPT.Head.LM);
+             GPT value = GPT.create(shape, device, 5, GPT.Head.SCORE)) {
+            AdamW policyOpt = new AdamW(policy, AdamW.Config.defaults());
+            AdamW valueOpt = new AdamW(value, AdamW.Config.defaults());
+            policy.setTrainable(true);
+            value.setTrainable(true);
+            int seq = shape.context() - 1;
+            List<int[]> rows = new ArrayList<>();
+            long[] targets = new long[batch * seq];
+            for (int b = 0; b < batch; b++) {
+                int[] tokens = randomTokens(shape.context());
+                rows.add(java.util.Arrays.copyOf(tokens, seq));
+                for (int t = 0; t < seq; t++) {
+                    targets[b * seq + t] = tokens[t + 1];
+                }
+            }
+            TokenBatch input = TokenBatch.rightPadded(rows, ByteTokenizer.PAD, seq);
+            NDManager m = policy.manager();
+            Shape s = new Shape(batch, seq);
+            NDArray target = m.create(targets, s);
+            NDArray oldLogp = m.randomNormal(s).sub(5f);
+            NDArray adv = m.randomNormal(s);
+            NDArray returns = m.randomNormal(s);
+            NDArray oldValues = m.randomNormal(s);
+            NDArray mask = m.ones(s);
+            double secs = timed(() -> {
+                try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray logp = LogProbs.of(policy.logits(policy.forward(input, null, false)), target);
+                    gc.backward(PpoLoss.policy(logp, oldLogp, adv, mask, 0.2f).loss());
+                }
+                policyOpt.update(1e-5f);
+                try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray v = value.scores(value.forward(input, null, false));
+                    gc.backward(PpoLoss.value(v, oldValues, returns, mask, 0.2f));
+                }
+                valueOpt.update(1e-5f);
+            });
+            double tokensPerS = steps * batch * (double) seq / secs;
+            Map<String, Object> out = row("ppo");
+            out.put("tokens_per_s", tokensPerS);
+            // two models trained per token: the policy and the value model
+            out.put("mfu", tokensPerS * 2 * shape.trainFlopsPerToken(seq) / gemm);
+            print(out);
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private double timed(Step step) throws Exception {
+        return timed(step, steps, warmup);
+    }
+
+    private static double timed(Step step, int reps, int warm) throws Exception {
+        for (int i = 0; i < warm; i++) {
+            step.run();
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < reps; i++) {
+            step.run();
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private int[] randomTokens(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = rng.nextInt(256);
+        }
+        return out;
+    }
+
+    private Map<String, Object> row(String workload) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("workload", workload);
+        out.put("vocab", shape.vocabSize());
+        out.put("d_model", shape.dModel());
+        out.put("layers", shape.layers());
+        out.put("heads", shape.heads());
+        out.put("ctx", shape.context());
+        out.put("batch", batch);
+        out.put("device", device.toString());
+        out.put("engine", "DJL " + Engine.getDjlVersion() + " / PyTorch " + Engine.getInstance().getVersion());
+        return out;
+    }
+
+    private static void print(Map<String, Object> row) throws Exception {
+        System.out.println(JSON.writeValueAsString(row));
+    }
+}
