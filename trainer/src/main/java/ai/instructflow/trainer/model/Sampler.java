@@ -114,34 +114,28 @@ public final class Sampler {
     /** One draw from softmax(logits / T), restricted to the top k and then the top-p nucleus. */
     static int choose(float[] logits, Config config, Random rng) {
         if (config.temperature() == 0f) {
-            int best = 0;
-            for (int i = 1; i < logits.length; i++) {
-                if (logits[i] > logits[best]) {
-                    best = i;
-                }
-            }
-            return best;
+            return argmax(logits);
         }
-        Integer[] order = new Integer[logits.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, c) -> Float.compare(logits[c], logits[a]));
+        // Candidates best first; without a filter the order does not matter and sorting is skipped.
+        boolean filtered = config.topK() > 0 || config.topP() < 1f;
+        int[] order = filtered ? byLogitDescending(logits) : null;
         int keep = config.topK() > 0 ? Math.min(config.topK(), logits.length) : logits.length;
-        double max = logits[order[0]];
+        double max = logits[argmax(logits)];
         double[] p = new double[keep];
         double total = 0;
         for (int i = 0; i < keep; i++) {
-            p[i] = Math.exp((logits[order[i]] - max) / config.temperature());
+            p[i] = Math.exp((logits[filtered ? order[i] : i] - max) / config.temperature());
             total += p[i];
         }
-        double cumulative = 0;
         int nucleus = keep;
-        for (int i = 0; i < keep; i++) {
-            cumulative += p[i] / total;
-            if (cumulative >= config.topP()) {
-                nucleus = i + 1;
-                break;
+        if (config.topP() < 1f) {
+            double cumulative = 0;
+            for (int i = 0; i < keep; i++) {
+                cumulative += p[i] / total;
+                if (cumulative >= config.topP()) {
+                    nucleus = i + 1;
+                    break;
+                }
             }
         }
         double mass = 0;
@@ -149,12 +143,30 @@ public final class Sampler {
             mass += p[i];
         }
         double u = rng.nextDouble() * mass;
+        int chosen = nucleus - 1;
         for (int i = 0; i < nucleus; i++) {
             u -= p[i];
             if (u <= 0) {
-                return order[i];
+                chosen = i;
+                break;
             }
         }
-        return order[nucleus - 1];
+        return filtered ? order[chosen] : chosen;
+    }
+
+    private static int argmax(float[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > logits[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static int[] byLogitDescending(float[] logits) {
+        return java.util.stream.IntStream.range(0, logits.length).boxed()
+                .sorted((a, c) -> Float.compare(logits[c], logits[a]))
+                .mapToInt(Integer::intValue).toArray();
     }
 }
