@@ -73,15 +73,22 @@ public final class RewardModelTrainer {
 
     /** Eq. 1 over a batch of rankings, plus the batch's pairwise accuracy. */
     private static NDArray[] loss(GPT rm, List<Comparison> batch) {
-        List<int[]> prompts = new ArrayList<>();
-        List<int[]> responses = new ArrayList<>();
-        for (Comparison c : batch) {
-            for (int[] response : c.responses()) {
-                prompts.add(c.prompt());
-                responses.add(response);
+        Flat flat = Flat.of(batch);
+        return rankingLoss(rewards(rm, flat.prompts(), flat.responses(), true), batch);
+    }
+
+    /** Every response of every comparison in order, each beside its prompt. */
+    private record Flat(List<int[]> prompts, List<int[]> responses) {
+        static Flat of(List<Comparison> comparisons) {
+            Flat flat = new Flat(new ArrayList<>(), new ArrayList<>());
+            for (Comparison c : comparisons) {
+                for (int[] response : c.responses()) {
+                    flat.prompts().add(c.prompt());
+                    flat.responses().add(response);
+                }
             }
+            return flat;
         }
-        return rankingLoss(rewards(rm, prompts, responses, true), batch);
     }
 
     /**
@@ -143,15 +150,8 @@ public final class RewardModelTrainer {
 
     /** Held-out pairwise accuracy: how often r(winner) > r(loser), ties counted half. */
     public static double accuracy(GPT rm, List<Comparison> comparisons) {
-        List<int[]> prompts = new ArrayList<>();
-        List<int[]> responses = new ArrayList<>();
-        for (Comparison c : comparisons) {
-            for (int[] response : c.responses()) {
-                prompts.add(c.prompt());
-                responses.add(response);
-            }
-        }
-        float[] r = score(rm, prompts, responses);
+        Flat flat = Flat.of(comparisons);
+        float[] r = score(rm, flat.prompts(), flat.responses());
         double correct = 0;
         int pairs = 0;
         int base = 0;
