@@ -15,7 +15,8 @@ public final class Main {
     private static final String USAGE = """
             usage: instructflow <command> [options]
               local-pipeline [--json] [--seed N] [--device cpu|gpu]   SFT -> RM -> PPO in one process, then evaluate
-              bench [--preset small] [--device cpu|gpu] [--steps N]    throughput and MFU, one JSON object per line
+              bench [--preset small] [--device cpu|gpu] [--batch N] [--steps N] [--warmup N] [--only sft,rm,gen,ppo]
+                    [--gen-batch N] [--gen-prompt N] [--gen-new N]     throughput and MFU, one JSON object per line
             """;
 
     private Main() {}
@@ -26,23 +27,32 @@ public final class Main {
             System.exit(2);
         }
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
-        switch (args[0]) {
-            case "local-pipeline" -> localPipeline(rest);
-            case "bench" -> Bench.main(rest.toArray(String[]::new));
-            default -> {
-                System.err.print("unknown command '" + args[0] + "'\n" + USAGE);
-                System.exit(2);
+        try {
+            switch (args[0]) {
+                case "local-pipeline" -> localPipeline(rest);
+                case "bench" -> Bench.main(rest.toArray(String[]::new));
+                default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             }
+        } catch (IllegalArgumentException e) {
+            // bad input from the command line: say what is wrong, not where in the code it was noticed
+            System.err.print("error: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
         }
     }
 
     private static void localPipeline(List<String> args) throws Exception {
         boolean json = args.remove("--json");
         PipelineConfig defaults = PipelineConfig.defaults();
-        long seed = Long.parseLong(option(args, "--seed", String.valueOf(defaults.seed())));
+        String seedText = option(args, "--seed", String.valueOf(defaults.seed()));
+        long seed;
+        try {
+            seed = Long.parseLong(seedText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--seed must be an integer, got '" + seedText + "'");
+        }
         String device = option(args, "--device", defaults.device());
         if (!args.isEmpty()) {
-            throw new IllegalArgumentException("unknown options " + args + "\n" + USAGE);
+            throw new IllegalArgumentException("unknown options " + args);
         }
         PipelineConfig config = new PipelineConfig(defaults.preset(), device, seed, defaults.demonstrators(),
                 defaults.demonstrations(), defaults.comparisonPrompts(), defaults.heldOutComparisons(), defaults.k(),

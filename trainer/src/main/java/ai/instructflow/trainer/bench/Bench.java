@@ -9,6 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.trainer.model.Devices;
 import ai.instructflow.trainer.model.GPTConfig;
 import ai.instructflow.trainer.model.LogProbs;
 import ai.instructflow.trainer.model.Sampler;
@@ -35,6 +36,8 @@ import java.util.Random;
 public final class Bench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> OPTIONS = List.of("preset", "device", "batch", "steps", "warmup", "only",
+            "gen-batch", "gen-prompt", "gen-new");
 
     private final GPTConfig shape;
     private final Device device;
@@ -53,14 +56,18 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        for (int i = 0; i < args.length; i += 2) {
+            String name = args[i].replaceFirst("^--", "");
+            if (!OPTIONS.contains(name) || i + 1 >= args.length) {
+                throw new IllegalArgumentException("bench: unknown option or missing value: " + args[i]);
+            }
+            opts.put(name, args[i + 1]);
         }
         ByteTokenizer tokenizer = new ByteTokenizer();
         GPTConfig shape = GPTConfig.preset(opts.getOrDefault("preset", "small"), tokenizer.vocabSize()).withDropout(0f);
-        Device device = Device.fromName(opts.getOrDefault("device", "cpu"));
-        Bench bench = new Bench(shape, device, Integer.parseInt(opts.getOrDefault("batch", "16")),
-                Integer.parseInt(opts.getOrDefault("steps", "10")), Integer.parseInt(opts.getOrDefault("warmup", "2")));
+        Device device = Devices.parse(opts.getOrDefault("device", "cpu"));
+        Bench bench = new Bench(shape, device, intOption(opts, "batch", 16),
+                intOption(opts, "steps", 10), intOption(opts, "warmup", 2));
         List<String> only = List.of(opts.getOrDefault("only", "sft,rm,gen,ppo").split(","));
         double gemm = bench.gemmFlopsPerSecond();
         if (only.contains("sft")) {
@@ -70,12 +77,25 @@ public final class Bench {
             bench.rm();
         }
         if (only.contains("gen")) {
-            bench.gen(Integer.parseInt(opts.getOrDefault("gen-batch", "32")),
-                    Integer.parseInt(opts.getOrDefault("gen-prompt", "32")),
-                    Integer.parseInt(opts.getOrDefault("gen-new", "64")));
+            bench.gen(intOption(opts, "gen-batch", 32),
+                    intOption(opts, "gen-prompt", 32),
+                    intOption(opts, "gen-new", 64));
         }
         if (only.contains("ppo")) {
             bench.ppo(gemm);
+        }
+    }
+
+    private static int intOption(Map<String, String> opts, String name, int fallback) {
+        String value = opts.get(name);
+        try {
+            int n = value == null ? fallback : Integer.parseInt(value);
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a positive integer, got '" + value + "'");
         }
     }
 

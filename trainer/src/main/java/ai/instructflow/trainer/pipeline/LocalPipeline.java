@@ -5,6 +5,7 @@ import ai.instructflow.trainer.eval.Evaluator;
 import ai.instructflow.trainer.eval.TaskReport;
 import ai.instructflow.trainer.eval.WinRate;
 import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.trainer.model.Devices;
 import ai.instructflow.trainer.model.GPTConfig;
 import ai.instructflow.trainer.model.Sampler;
 import ai.instructflow.trainer.ppo.PpoTrainer;
@@ -51,7 +52,7 @@ public final class LocalPipeline {
 
     public PipelineReport run() {
         long began = System.nanoTime();
-        Device device = Device.fromName(config.device());
+        Device device = Devices.parse(config.device());
         TaskSuite suite = new TaskSuite(SuiteConfig.defaults(), config.seed());
         Random rng = new Random(config.seed());
         SimulatedDemonstrator demonstrator = new SimulatedDemonstrator(config.demonstrators());
