@@ -35,8 +35,19 @@ public final class Evaluator {
      * is its labelers' mean, so the interval counts prompts, not the correlated judgments on one prompt.
      */
     public WinRate winRate(Policy a, Policy b) {
+        return winRate(completeAll(a), completeAll(b));
+    }
+
+    /** {@code a} against {@code b} and both task reports, from one batch of completions per policy. */
+    public record Comparison(WinRate winRate, TaskReport a, TaskReport b) {}
+
+    public Comparison compare(Policy a, Policy b) {
         List<String> responsesA = completeAll(a);
         List<String> responsesB = completeAll(b);
+        return new Comparison(winRate(responsesA, responsesB), report(responsesA), report(responsesB));
+    }
+
+    private WinRate winRate(List<String> responsesA, List<String> responsesB) {
         // A fresh generator per call: the same two policies always get the same verdict.
         Random rng = new Random(seed);
         double[] outcomes = new double[prompts.size()];
@@ -53,7 +64,10 @@ public final class Evaluator {
     }
 
     public TaskReport report(Policy policy) {
-        List<String> responses = completeAll(policy);
+        return report(completeAll(policy));
+    }
+
+    private TaskReport report(List<String> responses) {
         double[] scores = IntStream.range(0, prompts.size()).mapToDouble(i -> meanScore(prompts.get(i), responses.get(i))).toArray();
         IntPredicate all = i -> true;
         IntPredicate safe = i -> prompts.get(i).task().isSafe();

@@ -2,8 +2,6 @@ package ai.instructflow.trainer.pipeline;
 
 import ai.djl.Device;
 import ai.instructflow.trainer.eval.Evaluator;
-import ai.instructflow.trainer.eval.TaskReport;
-import ai.instructflow.trainer.eval.WinRate;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.Devices;
 import ai.instructflow.trainer.model.GPTConfig;
@@ -104,14 +102,12 @@ public final class LocalPipeline {
         Sampler.Config sampling = Sampler.Config.sample(1f, config.ppo().maxNewTokens());
         ModelPolicy sftPolicy = new ModelPolicy(sft, format, sampling, config.seed() + 10);
         ModelPolicy ppoPolicy = new ModelPolicy(policy, format, sampling, config.seed() + 11);
-        WinRate win = evaluator.winRate(ppoPolicy, sftPolicy);
-        TaskReport sftReport = evaluator.report(sftPolicy);
-        TaskReport ppoReport = evaluator.report(ppoPolicy);
+        Evaluator.Comparison verdict = evaluator.compare(ppoPolicy, sftPolicy);
         double seconds = (System.nanoTime() - began) / 1e9;
         for (GPT model : List.of(sft, rm, policy, value)) {
             model.close();
         }
-        return new PipelineReport(config, sftReport, ppoReport, rmResult.heldOutAccuracy(), agreement, win,
+        return new PipelineReport(config, verdict.b(), verdict.a(), rmResult.heldOutAccuracy(), agreement, verdict.winRate(),
                 ppoResult.history(), seconds);
     }
 

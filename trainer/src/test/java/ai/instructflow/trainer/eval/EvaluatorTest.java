@@ -51,6 +51,22 @@ class EvaluatorTest {
     }
 
     @Test
+    void compareCompletesEachPolicyOnceAndAgreesWithTheSeparateMeasures() {
+        AtomicInteger calls = new AtomicInteger();
+        Policy exact = answering(a -> a);
+        Policy chatty = answering(a -> "Sure! The answer is: " + a);
+        Policy counted = texts -> {
+            calls.incrementAndGet();
+            return exact.complete(texts);
+        };
+        Evaluator.Comparison c = evaluator.compare(counted, chatty);
+        assertEquals(1, calls.get());
+        assertEquals(evaluator.winRate(exact, chatty), c.winRate());
+        assertEquals(evaluator.report(exact), c.a());
+        assertEquals(evaluator.report(chatty), c.b());
+    }
+
+    @Test
     void identicalPoliciesTie() {
         WinRate w = evaluator.winRate(answering(a -> a), answering(a -> a));
         assertEquals(0.5, w.rate());
