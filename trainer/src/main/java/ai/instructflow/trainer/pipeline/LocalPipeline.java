@@ -24,7 +24,6 @@ import ai.instructflow.trainer.train.Demonstration;
 import ai.instructflow.trainer.train.TrainingListener;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
