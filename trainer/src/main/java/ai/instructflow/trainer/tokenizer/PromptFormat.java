@@ -40,6 +40,11 @@ public final class PromptFormat {
         return token == STOP || token == tokenizer.eos();
     }
 
+    /** The prompt's text back from {@link #prompt}'s tokens: what follows BOS, up to the stop token. */
+    public String promptText(int[] tokens) {
+        return responseText(Arrays.copyOfRange(tokens, 1, tokens.length));
+    }
+
     /** The response's text: everything before the first stop token. */
     public String responseText(int[] tokens) {
         int end = 0;

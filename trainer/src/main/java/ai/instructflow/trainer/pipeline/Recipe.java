@@ -1,0 +1,229 @@
+package ai.instructflow.trainer.pipeline;
+
+import ai.djl.Device;
+import ai.instructflow.trainer.eval.Evaluator;
+import ai.instructflow.trainer.model.Devices;
+import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.trainer.model.GPTConfig;
+import ai.instructflow.trainer.model.Sampler;
+import ai.instructflow.trainer.ppo.PpoTrainer;
+import ai.instructflow.trainer.rm.RewardModelTrainer;
+import ai.instructflow.trainer.sft.SftTrainer;
+import ai.instructflow.trainer.suite.LabelerPool;
+import ai.instructflow.trainer.suite.ResponsePair;
+import ai.instructflow.trainer.suite.SimulatedDemonstrator;
+import ai.instructflow.trainer.suite.SimulatedLabeler;
+import ai.instructflow.trainer.suite.Split;
+import ai.instructflow.trainer.suite.SuiteConfig;
+import ai.instructflow.trainer.suite.SuitePrompt;
+import ai.instructflow.trainer.suite.TaskSuite;
+import ai.instructflow.trainer.tokenizer.ByteTokenizer;
+import ai.instructflow.trainer.tokenizer.PromptFormat;
+import ai.instructflow.trainer.train.Checkpoint;
+import ai.instructflow.trainer.train.Comparison;
+import ai.instructflow.trainer.train.Demonstration;
+import ai.instructflow.trainer.train.TrainingListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The InstructGPT recipe's steps (paper figure 2) with the built-in suite's simulated people, each a
+ * method from plain objects to plain objects. {@link LocalPipeline} calls them in one process; the
+ * platform's activities call the same methods one stage at a time with object storage in between.
+ * Every step takes the caller's random generator, so one generator threaded through all of them
+ * reproduces a local run, and a generator per stage makes each stage repeatable on its own.
+ */
+public final class Recipe {
+
+    /** Held-out demonstrations for SFT's evaluation loss. */
+    public static final int EVAL_DEMONSTRATIONS = 200;
+
+    /** Step 1's data: demonstrations to train on and held-out ones to measure the loss on. */
+    public record Demonstrations(List<Demonstration> train, List<Demonstration> eval) {}
+
+    /** Step 2's data: K-way rankings of SFT samples, and the labelers' calibration. */
+    public record Rankings(List<Comparison> train, List<Comparison> heldOut, double labelerTemperature,
+                           double agreement) {}
+
+    private final PipelineConfig config;
+    private final PromptFormat format = new PromptFormat(new ByteTokenizer());
+    private final TaskSuite suite;
+    private final Device device;
+
+    public Recipe(PipelineConfig config) {
+        this.config = config;
+        this.suite = new TaskSuite(SuiteConfig.defaults(), config.seed());
+        this.device = Devices.parse(config.device());
+    }
+
+    public PipelineConfig config() {
+        return config;
+    }
+
+    public PromptFormat format() {
+        return format;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public Demonstrations demonstrations(Random rng) {
+        SimulatedDemonstrator demonstrator = new SimulatedDemonstrator(config.demonstrators());
+        List<Demonstration> train = demonstrate(suite.sample(Split.TRAIN, config.demonstrations(), rng), demonstrator, rng);
+        List<Demonstration> eval = demonstrate(suite.sample(Split.HELD_OUT, EVAL_DEMONSTRATIONS, rng), demonstrator, rng);
+        return new Demonstrations(train, eval);
+    }
+
+    /** The base model: a fresh GPT of the configured preset (the paper starts from pretrained GPT-3). */
+    public GPT baseModel() {
+        GPTConfig shape = GPTConfig.preset(config.preset(), format.tokenizer().vocabSize());
+        return GPT.create(shape, device, config.seed(), GPT.Head.LM);
+    }
+
+    public SftTrainer.Result sft(GPT model, Demonstrations data, Checkpoint resume, TrainingListener listener) {
+        return new SftTrainer(config.sft(), format.tokenizer().pad()).train(model, data.train(), data.eval(), resume, listener);
+    }
+
+    /** K samples per prompt from the SFT model, ranked by the training labelers calibrated to the paper's agreement. */
+    public Rankings rankings(GPT sft, Random rng) {
+        List<SuitePrompt> prompts = suite.sample(Split.TRAIN, config.comparisonPrompts(), rng);
+        List<SuitePrompt> heldOutPrompts = suite.sample(Split.HELD_OUT, config.heldOutComparisons(), rng);
+        List<List<String>> samples = sampleK(sft, prompts, rng);
+        List<List<String>> heldOutSamples = sampleK(sft, heldOutPrompts, rng);
+        List<ResponsePair> pairs = distinctPairs(prompts, samples);
+        double temperature = LabelerPool.calibrate(pairs, LabelerPool.TARGET_AGREEMENT);
+        LabelerPool labelers = LabelerPool.training(config.labelers(), temperature, config.seed());
+        double agreement = labelers.measureAgreement(pairs, new Random(config.seed()));
+        return new Rankings(rank(prompts, samples, labelers, rng), rank(heldOutPrompts, heldOutSamples, labelers, rng),
+                temperature, agreement);
+    }
+
+    /** The reward model starts from the SFT model with a scalar head in place of the unembedding. */
+    public GPT rewardModel(GPT sft) {
+        return sft.copy(config.seed() + 1, GPT.Head.SCORE);
+    }
+
+    public RewardModelTrainer.Result rm(GPT rm, Rankings rankings, List<Demonstration> demonstrations,
+                                       Checkpoint resume, TrainingListener listener) {
+        return new RewardModelTrainer(config.rm()).train(rm, rankings.train(), rankings.heldOut(), demonstrations,
+                resume, listener);
+    }
+
+    public GPT policy(GPT sft) {
+        return sft.copy(config.seed() + 2, GPT.Head.LM);
+    }
+
+    /** The value model starts from the reward model (paper section 3.5). */
+    public GPT valueModel(GPT rm) {
+        return rm.copy(config.seed() + 3, GPT.Head.SCORE);
+    }
+
+    /** PPO against the reward model, watched by the held-out labelers as it goes. */
+    public PpoTrainer.Result ppo(GPT policy, GPT value, GPT sft, GPT rm, double labelerTemperature, Random rng,
+                                 Checkpoint resume, TrainingListener listener) {
+        List<int[]> prompts = suite.sample(Split.TRAIN, config.ppoPrompts(), rng).stream()
+                .map(p -> format.prompt(p.prompt())).toList();
+        LabelerPool heldOut = heldOutLabelers(labelerTemperature);
+        PpoTrainer.RolloutObserver judge = (batch, responses) -> Map.of("heldout_score",
+                heldOutScore(batch, responses, heldOut));
+        return new PpoTrainer(config.ppo(), format).train(policy, value, sft, rm, prompts, List.of(), resume, listener, judge);
+    }
+
+    /** Held-out prompts, temperature-1 samples of both policies, judged by the held-out labelers. */
+    public Evaluator.Comparison evaluate(GPT ppo, GPT sft, double labelerTemperature, Random rng) {
+        List<SuitePrompt> prompts = suite.sample(Split.HELD_OUT, config.evalPrompts(), rng);
+        Evaluator evaluator = new Evaluator(prompts, heldOutLabelers(labelerTemperature), config.seed());
+        Sampler.Config sampling = Sampler.Config.sample(1f, config.ppo().maxNewTokens());
+        return evaluator.compare(new ModelPolicy(ppo, format, sampling, config.seed() + 11),
+                new ModelPolicy(sft, format, sampling, config.seed() + 10));
+    }
+
+    private LabelerPool heldOutLabelers(double temperature) {
+        return LabelerPool.heldOut(config.labelers(), temperature, config.seed());
+    }
+
+    private List<Demonstration> demonstrate(List<SuitePrompt> prompts, SimulatedDemonstrator demonstrator, Random rng) {
+        List<Demonstration> out = new ArrayList<>(prompts.size());
+        for (SuitePrompt p : prompts) {
+            out.add(new Demonstration(format.prompt(p.prompt()), format.response(demonstrator.demonstrate(p, rng))));
+        }
+        return out;
+    }
+
+    /** K temperature-1 samples per prompt from the SFT model, as the paper's comparison data. */
+    private List<List<String>> sampleK(GPT sft, List<SuitePrompt> prompts, Random rng) {
+        List<String> repeated = new ArrayList<>();
+        for (SuitePrompt p : prompts) {
+            for (int i = 0; i < config.k(); i++) {
+                repeated.add(p.prompt());
+            }
+        }
+        List<String> flat = new ModelPolicy(sft, format, Sampler.Config.sample(1f, config.ppo().maxNewTokens()),
+                rng.nextLong()).complete(repeated);
+        List<List<String>> out = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            out.add(flat.subList(i * config.k(), (i + 1) * config.k()));
+        }
+        return out;
+    }
+
+    /** Pairs of different responses to the same prompt: what labelers actually have to decide. */
+    private static List<ResponsePair> distinctPairs(List<SuitePrompt> prompts, List<List<String>> samples) {
+        List<ResponsePair> pairs = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            List<String> s = samples.get(i);
+            for (int a = 0; a < s.size(); a++) {
+                for (int b = a + 1; b < s.size(); b++) {
+                    if (!s.get(a).equals(s.get(b))) {
+                        pairs.add(new ResponsePair(prompts.get(i), s.get(a), s.get(b)));
+                    }
+                }
+            }
+        }
+        return pairs;
+    }
+
+    private List<Comparison> rank(List<SuitePrompt> prompts, List<List<String>> samples, LabelerPool labelers, Random rng) {
+        List<Comparison> out = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            List<String> responses = samples.get(i);
+            int[] order = labelers.pick(rng).rank(prompts.get(i), responses, rng);
+            int[] ranks = new int[order.length];
+            for (int position = 0; position < order.length; position++) {
+                ranks[order[position]] = position;
+            }
+            // Identical samples are a tie, as a labeler would mark them: no preference to learn.
+            for (int a = 0; a < ranks.length; a++) {
+                for (int b = 0; b < ranks.length; b++) {
+                    if (responses.get(a).equals(responses.get(b))) {
+                        ranks[a] = Math.min(ranks[a], ranks[b]);
+                    }
+                }
+            }
+            out.add(new Comparison(format.prompt(prompts.get(i).prompt()),
+                    responses.stream().map(format::response).toList(), ranks));
+        }
+        return out;
+    }
+
+    /** The held-out labelers' mean rubric score of PPO's own rollouts: falls when PPO reward-hacks. */
+    private double heldOutScore(List<int[]> prompts, List<int[]> responses, LabelerPool heldOut) {
+        double total = 0;
+        int n = 0;
+        for (int i = 0; i < prompts.size(); i++) {
+            SuitePrompt prompt = SuitePrompt.parse(format.promptText(prompts.get(i))).orElse(null);
+            if (prompt == null) {
+                continue;
+            }
+            String response = format.responseText(responses.get(i));
+            for (SimulatedLabeler labeler : heldOut.labelers()) {
+                total += labeler.score(prompt, response);
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : total / n;
+    }
+}
