@@ -1,0 +1,114 @@
+package ai.instructflow.workflows;
+
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The InstructGPT recipe as three steps of stage calls (paper figure 2). Deterministic: no I/O, no
+ * clocks, no randomness; every stage is an activity and history carries only references.
+ */
+public class PipelineWorkflowImpl implements PipelineWorkflow {
+
+    private final Map<String, StageProgress> progress = new LinkedHashMap<>();
+    private String status = RunStatus.RUNNING;
+    private Stage current;
+
+    @Override
+    public StageResult run(RunSpec spec) {
+        String runId = Workflow.getInfo().getWorkflowId();
+        try {
+            // Step 1: demonstrations, supervised fine-tuning.
+            StageResult demos = stage(spec, Stage.COLLECT_DEMONSTRATIONS, a -> a.collectDemonstrations(input(runId, spec)));
+            StageResult sft = stage(spec, Stage.SFT, a -> a.supervisedFineTuning(input(runId, spec, demos)));
+            // Step 2: comparisons of SFT samples, the reward model.
+            StageResult comparisons = stage(spec, Stage.COLLECT_COMPARISONS, a -> a.collectComparisons(input(runId, spec, sft)));
+            StageResult rm = stage(spec, Stage.RM, a -> a.trainRewardModel(input(runId, spec, demos, sft, comparisons)));
+            // Step 3: PPO against the reward model, then the held-out labelers' verdict.
+            StageResult ppo = stage(spec, Stage.PPO, a -> a.optimizePolicy(input(runId, spec, sft, comparisons, rm)));
+            StageResult report = stage(spec, Stage.EVALUATE, a -> a.evaluate(input(runId, spec, sft, comparisons, rm, ppo)));
+            finish(runId, RunStatus.SUCCEEDED, null, null);
+            return report;
+        } catch (ActivityFailure failure) {
+            String reason = rootMessage(failure);
+            finish(runId, RunStatus.FAILED, current, reason);
+            throw ApplicationFailure.newNonRetryableFailure("stage " + current.id() + " failed: " + reason, "StageFailed");
+        } catch (CanceledFailure cancelled) {
+            // The cancelled scope cannot schedule activities; a detached one records the outcome.
+            Workflow.newDetachedCancellationScope(() -> finish(runId, RunStatus.CANCELLED, current, null)).run();
+            throw cancelled;
+        }
+    }
+
+    @Override
+    public RunState state() {
+        return new RunState(status, current == null ? null : current.id(), Map.copyOf(progress));
+    }
+
+    @Override
+    public void progress(StageProgress p) {
+        progress.put(p.stage(), p);
+    }
+
+    private StageResult stage(RunSpec spec, Stage stage, Function<StageActivities, StageResult> call) {
+        current = stage;
+        progress.put(stage.id(), new StageProgress(stage.id(), RunStatus.PENDING, 0, 0, Map.of(), 0, 0));
+        StageResult result = call.apply(Workflow.newActivityStub(StageActivities.class, options(spec, stage)));
+        StageProgress last = progress.get(stage.id());
+        progress.put(stage.id(), new StageProgress(stage.id(), RunStatus.SUCCEEDED, last.step(), last.total(),
+                result.metrics(), last.attempt(), last.resumedFromStep()));
+        return result;
+    }
+
+    private static ActivityOptions options(RunSpec spec, Stage stage) {
+        StageRuntime runtime = spec.runtime(stage);
+        return ActivityOptions.newBuilder()
+                .setTaskQueue(spec.taskQueue(stage))
+                .setStartToCloseTimeout(Duration.ofMinutes(runtime.timeoutMinutes()))
+                .setHeartbeatTimeout(Duration.ofSeconds(runtime.heartbeatSeconds()))
+                // a cancelled stage checkpoints before it stops; wait for that before recording the run
+                .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+                .setRetryOptions(RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofSeconds(1))
+                        .setBackoffCoefficient(2)
+                        .setMaximumInterval(Duration.ofMinutes(1))
+                        .setMaximumAttempts(runtime.maxAttempts())
+                        .setDoNotRetry(Failures.NON_RETRYABLE.toArray(String[]::new))
+                        .build())
+                .build();
+    }
+
+    private void finish(String runId, String outcome, Stage stage, String error) {
+        status = outcome;
+        RunActivities run = Workflow.newActivityStub(RunActivities.class, ActivityOptions.newBuilder()
+                .setTaskQueue(TaskQueues.CPU)
+                .setStartToCloseTimeout(Duration.ofMinutes(1))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(10)).build())
+                .build());
+        run.finish(runId, outcome, stage == null ? null : stage.id(), error);
+    }
+
+    private static StageInput input(String runId, RunSpec spec, StageResult... inputs) {
+        Map<String, StageResult> byStage = new LinkedHashMap<>();
+        for (StageResult r : inputs) {
+            byStage.put(r.stage(), r);
+        }
+        return new StageInput(runId, spec, byStage);
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof ApplicationFailure app ? app.getOriginalMessage() : t.getMessage();
+    }
+}
