@@ -1,0 +1,65 @@
+package ai.instructflow.activities.registry;
+
+import ai.instructflow.workflows.Artifact;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stage's record in the registry ({@code runs/<id>/<stage>/manifest.json}): its outputs with
+ * sha256 and sizes, the inputs and settings they came from (hashed together as {@code inputsHash}),
+ * every attempt with its timing, and the latest checkpoint a new attempt would resume from.
+ * Written only by the stage's own activity, one attempt at a time.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class StageManifest {
+
+    public String stage;
+    public String status;
+    public String inputsHash;
+    public Map<String, Object> settings = new LinkedHashMap<>();
+    public List<Artifact> inputs = new ArrayList<>();
+    public List<Artifact> artifacts = new ArrayList<>();
+    public Map<String, Double> metrics = new LinkedHashMap<>();
+    public List<Attempt> attempts = new ArrayList<>();
+    public Artifact checkpoint;
+    public Long checkpointStep;
+    public String reusedFrom;
+    public boolean faultInjected;
+
+    /** One try at the stage, by one worker. {@code resumedFromStep} is 0 for a start from scratch. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static final class Attempt {
+        public int number;
+        public String worker;
+        public String startedAt;
+        public String finishedAt;
+        public Double seconds;
+        public String status;
+        public long resumedFromStep;
+        public String error;
+    }
+
+    public StageManifest() {}
+
+    public StageManifest(String stage) {
+        this.stage = stage;
+    }
+
+    public Attempt lastAttempt() {
+        return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+    }
+
+    /** Seconds spent inside this stage's activity attempts that started at or after {@code since} (ISO-8601). */
+    public double secondsSince(String since) {
+        return attempts.stream()
+                .filter(a -> a.seconds != null && (since == null || a.startedAt.compareTo(since) >= 0))
+                .mapToDouble(a -> a.seconds).sum();
+    }
+}

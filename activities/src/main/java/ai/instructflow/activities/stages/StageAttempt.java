@@ -1,0 +1,225 @@
+package ai.instructflow.activities.stages;
+
+import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.activities.registry.StageManifest;
+import ai.instructflow.trainer.train.Checkpoint;
+import ai.instructflow.trainer.train.TrainingListener;
+import ai.instructflow.workflows.Artifact;
+import ai.instructflow.workflows.PipelineWorkflow;
+import ai.instructflow.workflows.RunStatus;
+import ai.instructflow.workflows.Stage;
+import ai.instructflow.workflows.StageProgress;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.client.WorkflowClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One attempt at a stage, as the training loop sees it ({@link TrainingListener}): a ticker thread
+ * heartbeats every second (so a dead worker is noticed within the heartbeat timeout, and a cancel
+ * within a step) and signals progress to the workflow every {@code signalEvery}; checkpoints go to
+ * object storage, into the stage's manifest and into the heartbeat, so the next attempt resumes there.
+ */
+public final class StageAttempt implements TrainingListener, AutoCloseable {
+
+    private static final int KEEP_CHECKPOINTS = 2;
+    private static final ObjectWriter LINE = RunStore.JSON.writer().without(SerializationFeature.INDENT_OUTPUT);
+
+    private final ActivityExecutionContext context;
+    private final WorkflowClient client;
+    private final RunStore runs;
+    private final Artifacts artifacts;
+    private final String runId;
+    private final Stage stage;
+    private final StageManifest manifest;
+    private final int attempt;
+    private final long signalEveryMillis;
+    private final ScheduledExecutorService ticker;
+    private final List<Map<String, Double>> history = new ArrayList<>();
+
+    private volatile Heartbeat heartbeat;
+    private volatile StageProgress progress;
+    private volatile ActivityCompletionException cancellation;
+    private StageProgress signalled;
+    private long lastSignal;
+    private long resumedFrom;
+
+    StageAttempt(ActivityExecutionContext context, WorkflowClient client, RunStore runs, String runId, Stage stage,
+                 StageManifest manifest, long signalEveryMillis) {
+        this.context = context;
+        this.client = client;
+        this.runs = runs;
+        this.artifacts = new Artifacts(runs.objects());
+        this.runId = runId;
+        this.stage = stage;
+        this.manifest = manifest;
+        this.attempt = context.getInfo().getAttempt();
+        this.signalEveryMillis = signalEveryMillis;
+        this.progress = new StageProgress(stage.id(), RunStatus.RUNNING, 0, 0, Map.of(), attempt, 0);
+        this.heartbeat = context.getHeartbeatDetails(Heartbeat.class).orElse(null);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "heartbeat-" + stage.id());
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
+    }
+
+    public Artifacts artifacts() {
+        return artifacts;
+    }
+
+    /**
+     * The checkpoint this attempt continues from: the one the previous attempt heartbeated, else the
+     * one the manifest recorded (a run resumed after a cancel or a crash of the whole platform), or
+     * null to start from scratch.
+     */
+    public Checkpoint resumeCheckpoint() {
+        Artifact from = null;
+        if (heartbeat != null && heartbeat.checkpointKey() != null) {
+            from = new Artifact("checkpoint", heartbeat.checkpointKey(), heartbeat.checkpointSha256(), 0, 0);
+        } else if (manifest.checkpoint != null) {
+            from = manifest.checkpoint;
+        }
+        if (from == null) {
+            return null;
+        }
+        Checkpoint checkpoint = artifacts.load(from, Checkpoint::read);
+        resumedFrom = checkpoint.getLong("step");
+        restoreHistory(resumedFrom);
+        manifest.lastAttempt().resumedFromStep = resumedFrom;
+        runs.save(runId, manifest);
+        progress = new StageProgress(stage.id(), RunStatus.RUNNING, resumedFrom, 0, Map.of(), attempt, resumedFrom);
+        return checkpoint;
+    }
+
+    public long resumedFromStep() {
+        return resumedFrom;
+    }
+
+    /** Progress of work that is not a training loop (sampling, labeling), so the run page moves there too. */
+    public void report(long done, long total) {
+        progress = new StageProgress(stage.id(), RunStatus.RUNNING, done, total, progress.metrics(), attempt, resumedFrom);
+        throwIfCancelled();
+    }
+
+    @Override
+    public void onStep(String stageName, long step, long total, Map<String, Double> metrics) {
+        Map<String, Double> row = new LinkedHashMap<>();
+        row.put("step", (double) step);
+        row.putAll(metrics);
+        synchronized (history) {
+            history.add(row);
+        }
+        progress = new StageProgress(stage.id(), RunStatus.RUNNING, step, total, Map.copyOf(metrics), attempt, resumedFrom);
+    }
+
+    @Override
+    public void onCheckpoint(String stageName, long step, Checkpoint checkpoint) {
+        String key = RunStore.stagePrefix(runId, stage) + String.format("checkpoints/step-%08d.ckpt", step);
+        Artifact saved = artifacts.save("checkpoint", key, 0, checkpoint::write, "application/octet-stream");
+        saveMetrics();
+        manifest.checkpoint = saved;
+        manifest.checkpointStep = step;
+        runs.save(runId, manifest);
+        heartbeat = new Heartbeat(key, saved.sha256(), step);
+        // older checkpoints are no longer needed to resume; keep the latest few against a torn write
+        List<String> all = runs.objects().list(RunStore.stagePrefix(runId, stage) + "checkpoints/");
+        for (int i = 0; i < all.size() - KEEP_CHECKPOINTS; i++) {
+            runs.objects().delete(all.get(i));
+        }
+    }
+
+    @Override
+    public boolean cancelled() {
+        return cancellation != null;
+    }
+
+    /** Rethrows a cancellation the ticker received, so Temporal records the activity as cancelled. */
+    public void throwIfCancelled() {
+        if (cancellation != null) {
+            throw cancellation;
+        }
+    }
+
+    /** The per-step metrics so far, as JSON lines: kept with the run so its history outlives any metrics server. */
+    public Artifact saveMetrics() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<Map<String, Double>> rows;
+        synchronized (history) {
+            rows = List.copyOf(history);
+        }
+        try {
+            for (Map<String, Double> row : rows) {
+                out.write(LINE.writeValueAsBytes(row));
+                out.write('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return artifacts.save("metrics", RunStore.stagePrefix(runId, stage) + "metrics.jsonl", rows.size(),
+                o -> o.write(out.toByteArray()), "application/x-ndjson");
+    }
+
+    private void restoreHistory(long upToStep) {
+        String key = RunStore.stagePrefix(runId, stage) + "metrics.jsonl";
+        if (!runs.objects().exists(key)) {
+            return;
+        }
+        List<Map<String, Double>> stored = runs.objects().read(key, MetricsHistory::read);
+        synchronized (history) {
+            history.clear();
+            stored.stream().filter(row -> row.get("step") <= upToStep).forEach(history::add);
+        }
+    }
+
+    private void tick() {
+        try {
+            context.heartbeat(heartbeat);
+        } catch (ActivityCompletionException e) {
+            cancellation = e;
+        } catch (RuntimeException e) {
+            // a missed heartbeat is retried on the next tick; the timeout allows for several
+        }
+        long now = System.currentTimeMillis();
+        StageProgress p = progress;
+        if (p != signalled && now - lastSignal >= signalEveryMillis) {
+            signal(p);
+            lastSignal = now;
+        }
+    }
+
+    private void signal(StageProgress p) {
+        try {
+            client.newWorkflowStub(PipelineWorkflow.class, context.getInfo().getWorkflowId()).progress(p);
+            signalled = p;
+        } catch (RuntimeException e) {
+            // progress is best effort: the workflow may be closing; the next tick tries again
+        }
+    }
+
+    /** Stops the ticker; the last progress goes out so the state query ends on the final step. */
+    @Override
+    public void close() {
+        ticker.shutdown();
+        try {
+            ticker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (progress != signalled) {
+            signal(progress);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package ai.instructflow.activities.stages;
+
+import ai.instructflow.activities.TrainerSettings;
+import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.activities.registry.StageManifest;
+import ai.instructflow.trainer.train.DivergenceException;
+import ai.instructflow.workflows.Artifact;
+import ai.instructflow.workflows.Failures;
+import ai.instructflow.workflows.RunStatus;
+import ai.instructflow.workflows.Stage;
+import ai.instructflow.workflows.StageInput;
+import ai.instructflow.workflows.StageResult;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.client.WorkflowClient;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+
+/**
+ * What every stage activity does around its own work: reuse this run's verified outputs (resume) or
+ * another run's (cache), record each attempt in the stage manifest, inject a requested fault, and
+ * turn trainer exceptions into retryable or non-retryable Temporal failures.
+ */
+public final class StageRunner {
+
+    /** A stage's own work: read inputs, compute, write artifacts. */
+    public interface Body {
+        Output run(StageAttempt attempt);
+    }
+
+    public record Output(List<Artifact> artifacts, Map<String, Double> metrics) {}
+
+    private final RunStore runs;
+    private final WorkflowClient client;
+    private final String worker;
+    private final Duration signalEvery;
+
+    public StageRunner(RunStore runs, WorkflowClient client, String worker, Duration signalEvery) {
+        this.runs = runs;
+        this.client = client;
+        this.worker = worker;
+        this.signalEvery = signalEvery;
+    }
+
+    public StageResult run(StageInput in, Stage stage, Body body) {
+        String runId = in.runId();
+        Artifacts artifacts = new Artifacts(runs.objects());
+        List<Artifact> inputs = new ArrayList<>();
+        in.inputs().values().forEach(r -> inputs.addAll(r.artifacts()));
+        Map<String, Object> settings = TrainerSettings.stageSettings(in.spec(), stage);
+        String hash = inputsHash(stage, settings, inputs);
+        StageManifest manifest = runs.stage(runId, stage).orElseGet(() -> new StageManifest(stage.id()));
+
+        if (RunStatus.SUCCEEDED.equals(manifest.status) && hash.equals(manifest.inputsHash)
+                && artifacts.verify(manifest.artifacts)) {
+            return new StageResult(stage.id(), manifest.artifacts, manifest.metrics, runId);
+        }
+        if (Boolean.TRUE.equals(in.spec().cache())) {
+            Optional<StageResult> hit = fromCache(runId, stage, hash, settings, inputs, artifacts);
+            if (hit.isPresent()) {
+                return hit.get();
+            }
+        }
+        if (!hash.equals(manifest.inputsHash)) {
+            // new inputs or settings: an old checkpoint or output of this stage no longer applies
+            manifest = new StageManifest(stage.id());
+            manifest.attempts = runs.stage(runId, stage).map(m -> m.attempts).orElseGet(ArrayList::new);
+        }
+        manifest.inputsHash = hash;
+        manifest.settings = settings;
+        manifest.inputs = inputs;
+        manifest.status = RunStatus.RUNNING;
+        manifest.reusedFrom = null;
+        ActivityExecutionContext context = Activity.getExecutionContext();
+        StageManifest.Attempt attempt = new StageManifest.Attempt();
+        attempt.number = context.getInfo().getAttempt();
+        attempt.worker = worker;
+        attempt.startedAt = RunStore.now();
+        attempt.status = RunStatus.RUNNING;
+        manifest.attempts.add(attempt);
+        runs.save(runId, manifest);
+        long began = System.nanoTime();
+
+        try (StageAttempt running = new StageAttempt(context, client, runs, runId, stage, manifest, signalEvery.toMillis())) {
+            if (in.spec().injectsFault(stage) && !manifest.faultInjected) {
+                manifest.faultInjected = true;
+                throw ApplicationFailure.newNonRetryableFailure("fault injected into stage " + stage.id()
+                        + " (the run spec's faults); resume the run to continue", Failures.INJECTED);
+            }
+            Output out = body.run(running);
+            manifest.artifacts = out.artifacts();
+            manifest.metrics = out.metrics();
+            manifest.status = RunStatus.SUCCEEDED;
+            end(manifest, attempt, RunStatus.SUCCEEDED, null, began);
+            runs.save(runId, manifest);
+            runs.cache(stage, hash, runId);
+            return new StageResult(stage.id(), out.artifacts(), out.metrics(), null);
+        } catch (CancellationException | ActivityCompletionException e) {
+            end(manifest, attempt, RunStatus.CANCELLED, null, began);
+            manifest.status = RunStatus.CANCELLED;
+            runs.save(runId, manifest);
+            throw e instanceof ActivityCompletionException ace ? ace : new CancellationException(e.getMessage());
+        } catch (DivergenceException e) {
+            throw fail(runId, manifest, attempt, began, ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.DIVERGED));
+        } catch (IllegalArgumentException e) {
+            throw fail(runId, manifest, attempt, began, ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.INVALID_INPUT));
+        } catch (RuntimeException e) {
+            throw fail(runId, manifest, attempt, began, e);
+        }
+    }
+
+    private RuntimeException fail(String runId, StageManifest manifest, StageManifest.Attempt attempt, long began,
+                                  RuntimeException e) {
+        end(manifest, attempt, RunStatus.FAILED, e.getMessage(), began);
+        manifest.status = RunStatus.FAILED;
+        runs.save(runId, manifest);
+        return e;
+    }
+
+    private static void end(StageManifest manifest, StageManifest.Attempt attempt, String status, String error, long began) {
+        attempt.status = status;
+        attempt.error = error;
+        attempt.finishedAt = RunStore.now();
+        attempt.seconds = (System.nanoTime() - began) / 1e9;
+    }
+
+    /** Another run's outputs for the same inputs and settings, copied into this run so each run stays self-contained. */
+    private Optional<StageResult> fromCache(String runId, Stage stage, String hash, Map<String, Object> settings,
+                                            List<Artifact> inputs, Artifacts artifacts) {
+        Optional<String> source = runs.cached(stage, hash).filter(other -> !other.equals(runId));
+        Optional<StageManifest> theirs = source.flatMap(other -> runs.stage(other, stage))
+                .filter(m -> RunStatus.SUCCEEDED.equals(m.status) && hash.equals(m.inputsHash) && artifacts.verify(m.artifacts));
+        if (theirs.isEmpty()) {
+            return Optional.empty();
+        }
+        String from = RunStore.stagePrefix(source.get(), stage);
+        String to = RunStore.stagePrefix(runId, stage);
+        List<Artifact> copied = new ArrayList<>();
+        for (Artifact a : theirs.get().artifacts) {
+            String key = to + a.key().substring(from.length());
+            runs.objects().copy(a.key(), key);
+            copied.add(new Artifact(a.name(), key, a.sha256(), a.size(), a.count()));
+        }
+        StageManifest mine = new StageManifest(stage.id());
+        mine.status = RunStatus.SUCCEEDED;
+        mine.inputsHash = hash;
+        mine.settings = settings;
+        mine.inputs = inputs;
+        mine.artifacts = copied;
+        mine.metrics = theirs.get().metrics;
+        mine.reusedFrom = source.get();
+        runs.save(runId, mine);
+        return Optional.of(new StageResult(stage.id(), copied, mine.metrics, source.get()));
+    }
+
+    static String inputsHash(Stage stage, Map<String, Object> settings, List<Artifact> inputs) {
+        Map<String, Object> identity = new LinkedHashMap<>();
+        identity.put("stage", stage.id());
+        identity.put("settings", settings);
+        identity.put("inputs", inputs.stream().map(Artifact::sha256).toList());
+        try {
+            byte[] canonical = RunStore.JSON.writeValueAsString(identity).getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

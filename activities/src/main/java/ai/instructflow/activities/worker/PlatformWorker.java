@@ -1,0 +1,56 @@
+package ai.instructflow.activities.worker;
+
+import ai.instructflow.activities.RunActivitiesImpl;
+import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.activities.stages.StageActivitiesImpl;
+import ai.instructflow.activities.stages.StageRunner;
+import ai.instructflow.workflows.PipelineWorkflowImpl;
+import ai.instructflow.workflows.TaskQueues;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+
+/**
+ * A worker process's Temporal side: polls its pools' task queues for stage activities; the CPU pool
+ * also runs the pipeline workflow and run bookkeeping. One activity at a time, because a stage
+ * takes the whole machine (or GPU).
+ */
+public final class PlatformWorker implements AutoCloseable {
+
+    private final WorkerFactory factory;
+
+    public PlatformWorker(WorkflowClient client, RunStore runs, WorkerSettings settings) {
+        String identity = ManagementFactory.getRuntimeMXBean().getName();
+        factory = WorkerFactory.newInstance(client);
+        StageRunner runner = new StageRunner(runs, client, identity, settings.progressEvery());
+        for (String queue : settings.queues()) {
+            Worker worker = factory.newWorker(queue, WorkerOptions.newBuilder()
+                    .setIdentity(identity)
+                    .setMaxConcurrentActivityExecutionSize(1)
+                    // heartbeats reach the service every second: cancels arrive within a step
+                    .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1))
+                    // a dead worker's sticky queue would otherwise hold its workflows' next tasks
+                    .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
+                    .build());
+            worker.registerActivitiesImplementations(new StageActivitiesImpl(runner, runs, settings.device()));
+            if (queue.equals(TaskQueues.CPU)) {
+                worker.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
+                worker.registerActivitiesImplementations(new RunActivitiesImpl(runs));
+            }
+        }
+    }
+
+    public PlatformWorker start() {
+        factory.start();
+        return this;
+    }
+
+    @Override
+    public void close() {
+        factory.shutdownNow();
+        factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+}

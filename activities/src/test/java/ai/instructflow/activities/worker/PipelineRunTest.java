@@ -1,0 +1,112 @@
+package ai.instructflow.activities.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.instructflow.activities.TrainerSettings;
+import ai.instructflow.activities.registry.RunRecord;
+import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.activities.registry.StageManifest;
+import ai.instructflow.activities.stages.Artifacts;
+import ai.instructflow.activities.storage.ObjectStore;
+import ai.instructflow.activities.storage.StorageConfig;
+import ai.instructflow.infra.InfraSettings;
+import ai.instructflow.infra.Infrastructure;
+import ai.instructflow.infra.TemporalConnection;
+import ai.instructflow.workflows.PipelineWorkflow;
+import ai.instructflow.workflows.RunSpec;
+import ai.instructflow.workflows.RunStatus;
+import ai.instructflow.workflows.Stage;
+import ai.instructflow.workflows.StageResult;
+import ai.instructflow.workflows.TaskQueues;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pipeline workflow on the real embedded Temporal service and S3 server, with an in-process worker. */
+class PipelineRunTest {
+
+    @TempDir
+    static Path data;
+
+    static Infrastructure infra;
+    static WorkflowClient client;
+    static RunStore runs;
+    static PlatformWorker worker;
+
+    @BeforeAll
+    static void start() {
+        infra = Infrastructure.start(InfraSettings.from(Map.of("INSTRUCTFLOW_DATA_DIR", data.toString())), 0, 0);
+        client = TemporalConnection.connect(infra.settings());
+        runs = new RunStore(new ObjectStore(StorageConfig.from(infra.settings())));
+        worker = new PlatformWorker(client, runs, WorkerSettings.from(Map.of())).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+        infra.close();
+    }
+
+    static String submit(RunSpec spec) {
+        String id = RunStore.newRunId();
+        RunSpec resolved = TrainerSettings.resolve(spec);
+        runs.create(new RunRecord(id, spec.name(), RunStatus.RUNNING, RunStore.now(), RunStore.now(), null, null, null, 1),
+                resolved);
+        WorkflowClient.start(stub(id)::run, resolved);
+        return id;
+    }
+
+    static PipelineWorkflow stub(String id) {
+        return client.newWorkflowStub(PipelineWorkflow.class, WorkflowOptions.newBuilder()
+                .setWorkflowId(id).setTaskQueue(TaskQueues.CPU).setWorkflowRunTimeout(Duration.ofMinutes(30)).build());
+    }
+
+    @Test
+    void aTinyRunCompletesEveryStageWithVerifiedArtifacts() {
+        String id = submit(TinyRuns.spec("tiny", null, null));
+        StageResult report = client.newUntypedWorkflowStub(id).getResult(StageResult.class);
+        assertEquals("evaluate", report.stage());
+        assertEquals(RunStatus.SUCCEEDED, runs.run(id).orElseThrow().status());
+        Artifacts artifacts = new Artifacts(runs.objects());
+        for (Stage stage : Stage.values()) {
+            StageManifest m = runs.stage(id, stage).orElseThrow();
+            assertEquals(RunStatus.SUCCEEDED, m.status, stage.id());
+            assertTrue(artifacts.verify(m.artifacts), stage.id() + " artifacts verify");
+        }
+        // the SFT run checkpointed every 10 steps; only the latest two are kept
+        assertEquals(2, runs.objects().list(RunStore.stagePrefix(id, Stage.SFT) + "checkpoints/").size());
+        assertTrue(runs.stage(id, Stage.EVALUATE).orElseThrow().metrics.containsKey("win_rate"));
+    }
+
+    @Test
+    void aFailedStageFailsTheRunAndAResumeReusesWhatCompleted() {
+        String id = submit(TinyRuns.spec("fault", List.of("rm"), null));
+        WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
+                () -> client.newUntypedWorkflowStub(id).getResult(StageResult.class));
+        RunRecord record = runs.run(id).orElseThrow();
+        assertEquals(RunStatus.FAILED, record.status());
+        assertEquals("rm", record.failedStage());
+        assertTrue(record.error().contains("fault injected"), record.error());
+        StageManifest sftBefore = runs.stage(id, Stage.SFT).orElseThrow();
+
+        runs.save(record.started(RunStatus.RUNNING, RunStore.now()));
+        WorkflowClient.start(stub(id)::run, runs.spec(id).orElseThrow());
+        client.newUntypedWorkflowStub(id).getResult(StageResult.class);
+        assertEquals(RunStatus.SUCCEEDED, runs.run(id).orElseThrow().status());
+        StageManifest sftAfter = runs.stage(id, Stage.SFT).orElseThrow();
+        assertEquals(sftBefore.attempts.size(), sftAfter.attempts.size(), "SFT was not run again");
+        assertEquals(sftBefore.artifacts, sftAfter.artifacts);
+        assertEquals(2, runs.stage(id, Stage.RM).orElseThrow().attempts.size(), "RM: the faulted attempt and the resumed one");
+        assertTrue(failed.getMessage() != null);
+    }
+}
