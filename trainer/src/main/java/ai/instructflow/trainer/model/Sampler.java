@@ -51,6 +51,7 @@ public final class Sampler {
 
     /** Without the cache every step re-runs the whole prefix: kept for the benchmark's comparison. */
     public List<int[]> generate(List<int[]> prompts, Config config, Random rng, boolean useCache) {
+        GradMode.offOnThisThread();
         TokenBatch batch = TokenBatch.leftPadded(prompts, format.tokenizer().pad());
         int budget = Math.min(config.maxTokens(), model.config().context() - batch.length());
         if (budget < 1) {

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.trainer.model.GradMode;
 import ai.instructflow.trainer.model.LogProbs;
 import ai.instructflow.trainer.model.Sampler;
 import ai.instructflow.trainer.optim.AdamW;
@@ -82,6 +83,7 @@ public final class PpoTrainer {
     public Result train(GPT policy, GPT value, GPT reference, GPT rewardModel, List<int[]> prompts,
                         List<Demonstration> ptxData, Checkpoint resume, TrainingListener listener,
                         RolloutObserver observer) {
+        GradMode.offOnThisThread();
         AdamW policyOpt = new AdamW(policy, config.adam());
         AdamW valueOpt = new AdamW(value, config.adam());
         KlController kl = new KlController(config.klCoef(), config.adaptiveKl(), config.klTarget(), config.klHorizon());

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.trainer.model.GradMode;
 import ai.instructflow.trainer.optim.AdamW;
 import ai.instructflow.trainer.optim.CosineSchedule;
 import java.util.LinkedHashMap;
@@ -33,6 +34,7 @@ public final class StepLoop {
     /** Trains {@code model} in place; returns the last step's metrics merged with the last evaluation's. */
     public static Map<String, Double> run(Settings s, GPT model, Checkpoint resume, TrainingListener listener,
                                           Step step, Supplier<Map<String, Double>> eval) {
+        GradMode.offOnThisThread();
         AdamW optimizer = new AdamW(model, s.adam());
         long start = 0;
         if (resume != null) {
