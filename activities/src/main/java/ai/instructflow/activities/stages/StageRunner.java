@@ -82,6 +82,12 @@ public final class StageRunner {
         manifest.inputs = inputs;
         manifest.status = RunStatus.RUNNING;
         manifest.reusedFrom = null;
+        for (StageManifest.Attempt earlier : manifest.attempts) {
+            if (RunStatus.RUNNING.equals(earlier.status)) {
+                // its worker stopped heartbeating (killed, or cut off) before it could record an end
+                earlier.status = "lost";
+            }
+        }
         ActivityExecutionContext context = Activity.getExecutionContext();
         StageManifest.Attempt attempt = new StageManifest.Attempt();
         attempt.number = context.getInfo().getAttempt();
