@@ -6,6 +6,7 @@ import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -37,14 +38,15 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             StageResult report = stage(spec, Stage.EVALUATE, a -> a.evaluate(input(runId, spec, sft, comparisons, rm, ppo)));
             finish(runId, RunStatus.SUCCEEDED, null, null);
             return report;
-        } catch (ActivityFailure failure) {
+        } catch (ActivityFailure | CanceledFailure failure) {
+            if (CancellationScope.current().isCancelRequested()) {
+                // the cancelled scope cannot schedule activities; a detached one records the outcome
+                Workflow.newDetachedCancellationScope(() -> finish(runId, RunStatus.CANCELLED, current, null)).run();
+                throw failure instanceof CanceledFailure c ? c : new CanceledFailure("cancelled during " + current.id());
+            }
             String reason = rootMessage(failure);
             finish(runId, RunStatus.FAILED, current, reason);
             throw ApplicationFailure.newNonRetryableFailure("stage " + current.id() + " failed: " + reason, "StageFailed");
-        } catch (CanceledFailure cancelled) {
-            // The cancelled scope cannot schedule activities; a detached one records the outcome.
-            Workflow.newDetachedCancellationScope(() -> finish(runId, RunStatus.CANCELLED, current, null)).run();
-            throw cancelled;
         }
     }
 

@@ -17,6 +17,7 @@ import ai.instructflow.workflows.StageActivities;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageInput;
 import ai.instructflow.workflows.StageResult;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -149,7 +150,9 @@ public final class StageActivitiesImpl implements StageActivities {
                         ppoHistory, secondsSinceStart(in.runId()));
                 Artifact saved = attempt.artifacts().save("report", RunStore.stagePrefix(in.runId(), Stage.EVALUATE)
                         + "report.json", 0, out -> out.write(RunStore.JSON.writeValueAsBytes(report.toMap())), "application/json");
-                return new StageRunner.Output(List.of(saved), metrics("win_rate", verdict.winRate().rate(),
+                Artifact text = attempt.artifacts().save("report_text", RunStore.stagePrefix(in.runId(), Stage.EVALUATE)
+                        + "report.txt", 0, out -> out.write(report.toText().getBytes(StandardCharsets.UTF_8)), "text/plain");
+                return new StageRunner.Output(List.of(saved, text), metrics("win_rate", verdict.winRate().rate(),
                         "win_rate_ci_low", verdict.winRate().ciLow(), "win_rate_ci_high", verdict.winRate().ciHigh(),
                         "sft_accuracy", verdict.b().exactAccuracy(), "ppo_accuracy", verdict.a().exactAccuracy()));
             }

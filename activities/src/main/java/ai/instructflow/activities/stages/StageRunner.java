@@ -104,7 +104,13 @@ public final class StageRunner {
                 throw ApplicationFailure.newNonRetryableFailure("fault injected into stage " + stage.id()
                         + " (the run spec's faults); resume the run to continue", Failures.INJECTED);
             }
-            Output out = body.run(running);
+            Output out;
+            try {
+                out = body.run(running);
+            } catch (CancellationException e) {
+                running.throwIfCancelled();  // as Temporal's own exception, so the cancel is reported as one
+                throw e;
+            }
             manifest.artifacts = out.artifacts();
             manifest.metrics = out.metrics();
             manifest.status = RunStatus.SUCCEEDED;
@@ -116,7 +122,7 @@ public final class StageRunner {
             end(manifest, attempt, RunStatus.CANCELLED, null, began);
             manifest.status = RunStatus.CANCELLED;
             runs.save(runId, manifest);
-            throw e instanceof ActivityCompletionException ace ? ace : new CancellationException(e.getMessage());
+            throw e;
         } catch (DivergenceException e) {
             throw fail(runId, manifest, attempt, began, ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.DIVERGED));
         } catch (IllegalArgumentException e) {

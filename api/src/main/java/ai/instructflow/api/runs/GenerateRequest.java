@@ -1,0 +1,6 @@
+package ai.instructflow.api.runs;
+
+import java.util.List;
+
+/** The playground: prompts for the model a stage ("sft" or "ppo") produced; temperature 0 is greedy. */
+public record GenerateRequest(String stage, List<String> prompts, Double temperature, Integer maxTokens) {}

@@ -1,0 +1,84 @@
+package ai.instructflow.api.runs;
+
+import ai.instructflow.api.auth.Roles;
+import ai.instructflow.workflows.RunSpec;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.ResponseStatus;
+
+/** Run control for admins and operators. */
+@Path("/api/v1/runs")
+@RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+public class RunResource {
+
+    @Inject
+    RunService runs;
+
+    @Inject
+    Playground playground;
+
+    @POST
+    @ResponseStatus(201)
+    @Operation(summary = "Start a run", description = "Every field but name is optional; {\"name\": \"x\"} is a tiny run on CPU.")
+    public RunView submit(RunSpec spec) {
+        return runs.submit(spec);
+    }
+
+    @GET
+    @Operation(summary = "List runs, newest first, optionally only those with a status")
+    public RunPage list(@QueryParam("status") String status, @QueryParam("page") @DefaultValue("0") int page,
+                        @QueryParam("size") @DefaultValue("20") int size) {
+        return runs.list(status, page, size);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A run: status, each stage's status, attempts, timings, metrics and artifacts")
+    public RunView get(@PathParam("id") String id) {
+        return runs.view(id);
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @Operation(summary = "Cancel a running run; its stage checkpoints before it stops")
+    public RunView cancel(@PathParam("id") String id) {
+        return runs.cancel(id);
+    }
+
+    @POST
+    @Path("/{id}/resume")
+    @Operation(summary = "Resume a failed, cancelled or interrupted run; completed, verified stages are reused")
+    public RunView resume(@PathParam("id") String id) {
+        return runs.resume(id);
+    }
+
+    @GET
+    @Path("/{id}/artifacts")
+    @Operation(summary = "Every artifact of the run with its sha256 and a download URL valid for an hour")
+    public List<ArtifactLink> artifacts(@PathParam("id") String id) {
+        return runs.artifacts(id);
+    }
+
+    @GET
+    @Path("/{id}/report")
+    @Operation(summary = "The held-out evaluation: PPO vs SFT win rate, RM accuracy vs agreement, per-task table")
+    public Map<String, Object> report(@PathParam("id") String id) {
+        return runs.report(id);
+    }
+
+    @POST
+    @Path("/{id}/generate")
+    @Operation(summary = "Completions from the run's SFT or PPO model (temperature 0 is greedy)")
+    public GenerateResponse generate(@PathParam("id") String id, GenerateRequest request) {
+        return playground.generate(id, request);
+    }
+}

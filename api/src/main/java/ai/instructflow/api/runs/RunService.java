@@ -1,0 +1,266 @@
+package ai.instructflow.api.runs;
+
+import ai.instructflow.activities.TrainerSettings;
+import ai.instructflow.activities.registry.RunRecord;
+import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.activities.registry.StageManifest;
+import ai.instructflow.api.error.ValidationException;
+import ai.instructflow.api.platform.Platform;
+import ai.instructflow.workflows.Artifact;
+import ai.instructflow.workflows.FieldError;
+import ai.instructflow.workflows.PipelineWorkflow;
+import ai.instructflow.workflows.RunSpec;
+import ai.instructflow.workflows.RunSpecValidator;
+import ai.instructflow.workflows.RunState;
+import ai.instructflow.workflows.RunStatus;
+import ai.instructflow.workflows.Stage;
+import ai.instructflow.workflows.StageProgress;
+import ai.instructflow.workflows.TaskQueues;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowQueryException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the API does with runs: submit, list, show, cancel, resume, artifacts, report. The registry
+ * in object storage is the record; Temporal is asked only for what is live.
+ */
+@ApplicationScoped
+public class RunService {
+
+    private static final Set<String> RESUMABLE = Set.of(RunStatus.FAILED, RunStatus.CANCELLED, RunStatus.INTERRUPTED);
+
+    @Inject
+    Platform platform;
+
+    public RunView submit(RunSpec spec) {
+        List<FieldError> errors = new ArrayList<>(RunSpecValidator.validate(spec));
+        if (errors.isEmpty()) {
+            requireObject(errors, "base_checkpoint", spec.baseCheckpoint());
+            requireObject(errors, "demonstrations.dataset", spec.demonstrations() == null ? null : spec.demonstrations().dataset());
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        RunSpec resolved = TrainerSettings.resolve(spec);
+        String id = RunStore.newRunId();
+        String now = RunStore.now();
+        runs().create(new RunRecord(id, resolved.name(), RunStatus.RUNNING, now, now, null, null, null, 1), resolved);
+        start(id, resolved);
+        return view(id);
+    }
+
+    public RunPage list(String status, int page, int size) {
+        if (page < 0 || size < 1 || size > 200) {
+            throw new ValidationException(List.of(new FieldError(page < 0 ? "page" : "size",
+                    page < 0 ? "must be >= 0" : "must be between 1 and 200")));
+        }
+        List<RunRecord> all = runs().runs().stream().map(this::withLiveStatus)
+                .filter(r -> status == null || status.equals(r.status())).toList();
+        int from = Math.min(all.size(), page * size);
+        return new RunPage(all.subList(from, Math.min(all.size(), from + size)), page, size, all.size());
+    }
+
+    public RunView view(String id) {
+        RunRecord record = record(id);
+        RunState live = null;
+        String status = record.status();
+        if (RunStatus.RUNNING.equals(status)) {
+            try {
+                live = platform.client().newWorkflowStub(PipelineWorkflow.class, id).state();
+            } catch (WorkflowNotFoundException e) {
+                status = RunStatus.INTERRUPTED;
+            } catch (WorkflowQueryException e) {
+                status = e.getCause() instanceof WorkflowNotFoundException ? RunStatus.INTERRUPTED : status;
+            }
+            // the run may have ended between the two reads; the registry then has the final word
+            record = record(id);
+            if (!RunStatus.RUNNING.equals(record.status())) {
+                status = record.status();
+                live = null;
+            }
+        }
+        List<RunView.StageView> stages = new ArrayList<>();
+        double activitySeconds = 0;
+        for (Stage stage : Stage.values()) {
+            StageManifest m = runs().stage(id, stage).orElse(null);
+            StageProgress p = live == null ? null : live.stages().get(stage.id());
+            if (m != null) {
+                activitySeconds += m.secondsSince(record.startedAt());
+            }
+            stages.add(stageView(stage, m, p));
+        }
+        return new RunView(record.id(), record.name(), status, live == null ? null : live.stage(), record.createdAt(),
+                record.startedAt(), record.finishedAt(), record.failedStage(), record.error(), record.executions(),
+                runs().spec(id).orElse(null), stages, summary(stages), timing(record, activitySeconds));
+    }
+
+    public RunView cancel(String id) {
+        RunRecord record = withLiveStatus(record(id));
+        if (!RunStatus.RUNNING.equals(record.status())) {
+            throw conflict("run " + id + " is " + record.status() + "; only a running run can be cancelled");
+        }
+        // the running stage checkpoints at its next step and the workflow records "cancelled"
+        platform.client().newUntypedWorkflowStub(id).cancel();
+        return view(id);
+    }
+
+    public RunView resume(String id) {
+        RunRecord record = withLiveStatus(record(id));
+        if (!RESUMABLE.contains(record.status())) {
+            throw conflict("run " + id + " is " + record.status() + "; only failed, cancelled or interrupted runs resume");
+        }
+        RunSpec spec = runs().spec(id).orElseThrow(() -> new NotFoundException("run " + id + " has no spec"));
+        runs().save(record.started(RunStatus.RUNNING, RunStore.now()));
+        start(id, spec);
+        return view(id);
+    }
+
+    public List<ArtifactLink> artifacts(String id) {
+        record(id);
+        List<ArtifactLink> out = new ArrayList<>();
+        for (Stage stage : Stage.values()) {
+            runs().stage(id, stage).ifPresent(m -> {
+                for (Artifact a : m.artifacts) {
+                    out.add(new ArtifactLink(stage.id(), a.name(), a.key(), a.sha256(), a.size(), a.count(),
+                            runs().objects().presignedGet(a.key(), Duration.ofHours(1))));
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The evaluation's report with the run's id and each stage's status: what {@code demo --json} prints. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> report(String id) {
+        RunView run = view(id);
+        StageManifest evaluation = runs().stage(id, Stage.EVALUATE)
+                .filter(m -> RunStatus.SUCCEEDED.equals(m.status))
+                .orElseThrow(() -> new NotFoundException("run " + id + " has no report yet (it is " + run.status() + ")"));
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("run_id", id);
+        report.put("status", run.status());
+        Map<String, String> stages = new LinkedHashMap<>();
+        run.stages().forEach(s -> stages.put(s.stage(), s.status()));
+        report.put("stages", stages);
+        try {
+            Artifact saved = evaluation.artifacts.stream().filter(a -> a.name().equals("report")).findFirst().orElseThrow();
+            report.putAll(RunStore.JSON.readValue(runs().objects().get(saved.key()), Map.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (run.timing() != null) {
+            report.put("orchestration_overhead", run.timing().orchestrationOverhead());
+        }
+        return report;
+    }
+
+    public RunStore runs() {
+        return platform.runs();
+    }
+
+    RunRecord record(String id) {
+        return runs().run(id).orElseThrow(() -> new NotFoundException("no run '" + id + "'"));
+    }
+
+    private void start(String id, RunSpec spec) {
+        WorkflowOptions options = WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(TaskQueues.CPU)
+                // a resume starts a new execution under the same id once the last one has closed
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .build();
+        WorkflowClient.start(platform.client().newWorkflowStub(PipelineWorkflow.class, options)::run, spec);
+    }
+
+    /** A run the registry calls running but Temporal does not know was lost by a restarted (embedded) service. */
+    private RunRecord withLiveStatus(RunRecord r) {
+        if (!RunStatus.RUNNING.equals(r.status())) {
+            return r;
+        }
+        try {
+            platform.client().newUntypedWorkflowStub(r.id()).describe();
+            return r;
+        } catch (WorkflowNotFoundException e) {
+            return r.withStatus(RunStatus.INTERRUPTED, null, null, "the Temporal service has no record of this run; resume it");
+        }
+    }
+
+    private void requireObject(List<FieldError> errors, String field, String key) {
+        if (key != null && !runs().objects().exists(key)) {
+            errors.add(new FieldError(field, "no object '" + key + "' in bucket " + runs().objects().bucket()));
+        }
+    }
+
+    private static RunView.StageView stageView(Stage stage, StageManifest m, StageProgress p) {
+        String status = m != null ? m.status : RunStatus.PENDING;
+        boolean livelier = p != null && RunStatus.RUNNING.equals(status);
+        List<RunView.Attempt> attempts = m == null ? List.of() : m.attempts.stream()
+                .map(a -> new RunView.Attempt(a.number, a.worker, a.status, a.startedAt, a.finishedAt, a.seconds,
+                        a.resumedFromStep, a.error)).toList();
+        return new RunView.StageView(stage.id(), status, livelier ? p.step() : 0, livelier ? p.total() : 0,
+                livelier ? p.metrics() : (m == null ? Map.of() : m.metrics), attempts,
+                m == null ? null : m.reusedFrom, m == null ? null : m.checkpointStep, m == null ? List.of() : m.artifacts);
+    }
+
+    /** The numbers a person looks at first, once the stages that make them have run. */
+    private static Map<String, Double> summary(List<RunView.StageView> stages) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (RunView.StageView s : stages) {
+            if (!RunStatus.SUCCEEDED.equals(s.status())) {
+                continue;
+            }
+            switch (s.stage()) {
+                case "sft" -> copy(s.metrics(), "eval_loss", "sft_eval_loss", out);
+                case "collect-comparisons" -> copy(s.metrics(), "agreement", "labeler_agreement", out);
+                case "rm" -> copy(s.metrics(), "heldout_accuracy", "rm_accuracy", out);
+                case "ppo" -> {
+                    copy(s.metrics(), "reward", "ppo_reward", out);
+                    copy(s.metrics(), "kl", "ppo_kl", out);
+                }
+                case "evaluate" -> {
+                    copy(s.metrics(), "win_rate", "win_rate", out);
+                    copy(s.metrics(), "win_rate_ci_low", "win_rate_ci_low", out);
+                    copy(s.metrics(), "win_rate_ci_high", "win_rate_ci_high", out);
+                }
+                default -> { }
+            }
+        }
+        return out;
+    }
+
+    private static void copy(Map<String, Double> from, String key, String as, Map<String, Double> to) {
+        if (from.containsKey(key)) {
+            to.put(as, from.get(key));
+        }
+    }
+
+    private static RunView.Timing timing(RunRecord r, double activitySeconds) {
+        if (r.startedAt() == null) {
+            return null;
+        }
+        Instant end = r.finishedAt() != null ? Instant.parse(r.finishedAt()) : Instant.now();
+        double wall = Duration.between(Instant.parse(r.startedAt()), end).toMillis() / 1e3;
+        Double overhead = r.finishedAt() != null && wall > 0 ? Math.max(0, wall - activitySeconds) / wall : null;
+        return new RunView.Timing(wall, activitySeconds, overhead);
+    }
+
+    private static ClientErrorException conflict(String message) {
+        return new ClientErrorException(message, Response.Status.CONFLICT);
+    }
+}

@@ -1,0 +1,29 @@
+package ai.instructflow.api.runs;
+
+import ai.instructflow.workflows.Artifact;
+import ai.instructflow.workflows.RunSpec;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/** A run as the API shows it: registry record, spec, each stage's record merged with its live progress, timings. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunView(String id, String name, String status, String stage, String createdAt, String startedAt,
+                      String finishedAt, String failedStage, String error, int executions, RunSpec spec,
+                      List<StageView> stages, Map<String, Double> summary, Timing timing) {
+
+    /** One stage: status, attempts with timings, progress (step of total), latest metrics, artifacts. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StageView(String stage, String status, long step, long total, Map<String, Double> metrics,
+                            List<Attempt> attempts, String reusedFrom, Long checkpointStep, List<Artifact> artifacts) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Attempt(int number, String worker, String status, String startedAt, String finishedAt, Double seconds,
+                          long resumedFromStep, String error) {}
+
+    /**
+     * Wall time of the latest execution, the time spent inside stage activities, and the share of the
+     * wall time that was neither (orchestration: scheduling, queues, registry writes between stages).
+     */
+    public record Timing(Double wallSeconds, double activitySeconds, Double orchestrationOverhead) {}
+}

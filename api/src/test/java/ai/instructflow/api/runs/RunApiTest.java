@@ -1,0 +1,167 @@
+package ai.instructflow.api.runs;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.instructflow.api.auth.AdminToken;
+import ai.instructflow.api.auth.TokenIssuer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs through the real REST API, the embedded Temporal service, the S3 server and the in-process
+ * worker: no part is mocked.
+ */
+@QuarkusTest
+class RunApiTest {
+
+    private static final List<String> STAGES = List.of("collect-demonstrations", "sft", "collect-comparisons", "rm",
+            "ppo", "evaluate");
+
+    @Inject
+    AdminToken admin;
+
+    @Inject
+    TokenIssuer issuer;
+
+    Api api;
+
+    @BeforeEach
+    void client() {
+        api = new Api(admin.adminToken());
+    }
+
+    @Test
+    void aTinyRunCompletesEveryStageWithVerifiedArtifacts() throws Exception {
+        String id = api.submit(Api.tiny("tiny-e2e", 30, ""));
+        JsonPath run = api.awaitEnd(id, Duration.ofMinutes(5));
+        assertEquals("succeeded", run.getString("status"), run.prettify());
+        assertEquals(STAGES, run.getList("stages.stage"));
+        assertEquals(List.of("succeeded", "succeeded", "succeeded", "succeeded", "succeeded", "succeeded"),
+                run.getList("stages.status"));
+        assertTrue(run.getDouble("summary.win_rate") >= 0, "summary has the win rate");
+        assertTrue(run.getDouble("timing.orchestration_overhead") >= 0);
+
+        // every artifact downloads through its presigned URL with the sha256 the manifest recorded
+        List<Map<String, Object>> artifacts = api.as().get("/api/v1/runs/" + id + "/artifacts")
+                .then().statusCode(200).extract().jsonPath().getList("$");
+        assertTrue(artifacts.size() >= 10, "datasets, models, metrics and the report: " + artifacts.size());
+        Set<String> stagesWithArtifacts = new java.util.HashSet<>();
+        HttpClient http = HttpClient.newHttpClient();
+        for (Map<String, Object> a : artifacts) {
+            byte[] body = http.send(HttpRequest.newBuilder(URI.create((String) a.get("url"))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body();
+            assertEquals(a.get("sha256"), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)),
+                    "artifact " + a.get("key"));
+            stagesWithArtifacts.add((String) a.get("stage"));
+        }
+        assertEquals(Set.copyOf(STAGES), stagesWithArtifacts);
+
+        // the playground answers from both models the run produced
+        for (String stage : List.of("sft", "ppo")) {
+            api.as().body(Map.of("stage", stage, "prompts", List.of("length of abc", "upper: cat"), "temperature", 0,
+                            "max_tokens", 16))
+                    .post("/api/v1/runs/" + id + "/generate").then().statusCode(200)
+                    .body("completions", hasSize(2)).body("stage", equalTo(stage));
+        }
+        api.as().get("/api/v1/runs/" + id + "/report").then().statusCode(200)
+                .body("run_id", equalTo(id)).body("stages.ppo", equalTo("succeeded"))
+                .body("$", org.hamcrest.Matchers.hasKey("win_rate")).body("$", org.hamcrest.Matchers.hasKey("rm_accuracy"));
+        api.as().get("/api/v1/runs?status=succeeded").then().statusCode(200).body("runs.id", hasItems(id));
+    }
+
+    @Test
+    void aFailedStageNamesItselfAndAResumeReusesTheCompletedStages() throws Exception {
+        String id = api.submit(Api.tiny("fault-e2e", 30, ", \"faults\": [\"rm\"]"));
+        JsonPath failed = api.awaitEnd(id, Duration.ofMinutes(5));
+        assertEquals("failed", failed.getString("status"));
+        assertEquals("rm", failed.getString("failed_stage"));
+        assertTrue(failed.getString("error").contains("fault injected"), failed.getString("error"));
+
+        api.as().post("/api/v1/runs/" + id + "/resume").then().statusCode(200).body("status", equalTo("running"));
+        api.as().post("/api/v1/runs/" + id + "/resume").then().statusCode(409);
+        JsonPath resumed = api.awaitEnd(id, Duration.ofMinutes(5));
+        assertEquals("succeeded", resumed.getString("status"), resumed.prettify());
+        assertEquals(2, resumed.getInt("executions"));
+        for (int i = 0; i < 3; i++) {
+            // the stages before the fault: same attempts, same artifacts, nothing recomputed
+            assertEquals(failed.getList("stages[" + i + "].attempts"), resumed.getList("stages[" + i + "].attempts"),
+                    STAGES.get(i));
+            assertEquals(failed.getList("stages[" + i + "].artifacts"), resumed.getList("stages[" + i + "].artifacts"),
+                    STAGES.get(i));
+        }
+        assertEquals(List.of("failed", "succeeded"), resumed.getList("stages[3].attempts.status"));
+    }
+
+    @Test
+    void aCancelledRunStopsBetweenStepsAndResumesFromItsCheckpoint() throws Exception {
+        String id = api.submit(Api.tiny("cancel-e2e", 2000, ""));
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (api.run(id).getLong("stages[1].step") < 15 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        api.as().post("/api/v1/runs/" + id + "/cancel").then().statusCode(200);
+        JsonPath cancelled = api.awaitEnd(id, Duration.ofMinutes(2));
+        assertEquals("cancelled", cancelled.getString("status"));
+        assertEquals("cancelled", cancelled.getString("stages[1].status"));
+        long checkpoint = cancelled.getLong("stages[1].checkpoint_step");
+        assertTrue(checkpoint >= 15, "SFT checkpointed where it stopped: " + checkpoint);
+        api.as().post("/api/v1/runs/" + id + "/cancel").then().statusCode(409);
+
+        api.as().post("/api/v1/runs/" + id + "/resume").then().statusCode(200);
+        // a resumed SFT continues from the cancel's checkpoint, then the run is cancelled again to stay short
+        deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        JsonPath run = api.run(id);
+        while ((run.getList("stages[1].attempts").size() < 2 || run.getLong("stages[1].step") <= checkpoint)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            run = api.run(id);
+        }
+        assertEquals(checkpoint, run.getLong("stages[1].attempts[1].resumed_from_step"));
+        api.as().post("/api/v1/runs/" + id + "/cancel").then().statusCode(200);
+        assertEquals("cancelled", api.awaitEnd(id, Duration.ofMinutes(2)).getString("status"));
+    }
+
+    @Test
+    void badSpecsAreRefusedNamingEveryField() {
+        api.as().body("{}").post("/api/v1/runs").then().statusCode(400)
+                .body("fields.field", hasItems("name"));
+        api.as().body("{\"name\": \"x\", \"preset\": \"huge\", \"sft\": {\"steps\": 0}, \"comparisons\": {\"k\": 12}}")
+                .post("/api/v1/runs").then().statusCode(400)
+                .body("fields.field", hasItems("preset", "sft.steps", "comparisons.k"));
+        api.as().body("{\"name\": \"x\", \"sft\": {\"stepz\": 5}}").post("/api/v1/runs").then().statusCode(400)
+                .body("fields[0].field", containsString("stepz"));
+        api.as().body("{\"name\": \"x\", \"base_checkpoint\": \"nowhere/model.ckpt\"}").post("/api/v1/runs").then()
+                .statusCode(400).body("fields.field", hasItems("base_checkpoint"));
+        api.as().get("/api/v1/runs/no-such-run").then().statusCode(404).body("error", containsString("no-such-run"));
+        api.as().get("/api/v1/runs?size=0").then().statusCode(400).body("fields.field", hasItems("size"));
+    }
+
+    @Test
+    void runControlNeedsAnOperatorToken() {
+        RestAssured.given().get("/api/v1/runs").then().statusCode(401);
+        String labeler = issuer.mint("lab", Set.of("labeler"), Duration.ofMinutes(5));
+        new Api(labeler).as().get("/api/v1/runs").then().statusCode(403);
+        String operator = issuer.mint("op", Set.of("operator"), Duration.ofMinutes(5));
+        assertNotNull(new Api(operator).as().get("/api/v1/runs").then().statusCode(200).extract().path("runs"));
+    }
+}
