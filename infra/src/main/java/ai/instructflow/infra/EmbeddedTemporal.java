@@ -1,47 +1,63 @@
 package ai.instructflow.infra;
 
-import io.temporal.testserver.TestServer;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.temporal.internal.testservice.GRPCServerHelper;
+import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Temporal's in-memory service serving the real gRPC API on a port: the embedded default for a laptop
- * and for tests. It keeps no history across restarts, which is why the run registry lives in object
- * storage, not here.
+ * Temporal's in-memory service serving the real gRPC API on a loopback port: the embedded default
+ * for a laptop and for tests. It keeps no history across restarts, which is why the run registry
+ * lives in object storage, not here.
+ *
+ * <p>Assembled as {@code TestServer.createPortBoundServer} does, but bound to one address: that
+ * method listens on every interface, and an unauthenticated Temporal frontend must not be reachable
+ * from the network unless someone asks for it.
  */
 public final class EmbeddedTemporal implements AutoCloseable {
 
-    private final TestServer.PortBoundTestServer server;
-    private final int port;
+    private final TestServicesStarter services;
+    private final Server server;
+    private final String host;
 
-    private EmbeddedTemporal(TestServer.PortBoundTestServer server, int port) {
+    private EmbeddedTemporal(TestServicesStarter services, Server server, String host) {
+        this.services = services;
         this.server = server;
-        this.port = port;
+        this.host = host;
     }
 
-    /** Starts on {@code port}, or on a free port when it is 0. */
-    public static EmbeddedTemporal start(int port) {
-        int bound = port == 0 ? freePort() : port;
-        // Time skipping locked: timers and timeouts run on the wall clock, as in a real cluster.
-        return new EmbeddedTemporal(TestServer.createPortBoundServer(bound, true), bound);
+    /** Starts on {@code host}:{@code port}; port 0 takes a free one. */
+    public static EmbeddedTemporal start(String host, int port) {
+        // time skipping locked: timers and timeouts run on the wall clock, as in a real cluster
+        TestServicesStarter services = new TestServicesStarter(true, 0);
+        ServerBuilder<?> builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+        GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
+        try {
+            return new EmbeddedTemporal(services, builder.build().start(), host);
+        } catch (IOException e) {
+            services.close();
+            throw new UncheckedIOException("cannot start the embedded Temporal service on " + host + ":" + port, e);
+        }
     }
 
     /** The gRPC target clients and workers connect to. */
     public String target() {
-        return "127.0.0.1:" + port;
+        return host + ":" + server.getPort();
     }
 
     @Override
     public void close() {
-        server.close();
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port for the embedded Temporal service", e);
+        server.shutdownNow();
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        services.close();
     }
 }

@@ -21,7 +21,7 @@ public final class Infrastructure implements AutoCloseable {
      * port (tests) or fixed so that workers in other processes can find them.
      */
     public static Infrastructure start(InfraSettings settings, int temporalPort, int s3Port) {
-        EmbeddedTemporal temporal = settings.embeddedTemporal() ? EmbeddedTemporal.start(temporalPort) : null;
+        EmbeddedTemporal temporal = settings.embeddedTemporal() ? EmbeddedTemporal.start("127.0.0.1", temporalPort) : null;
         EmbeddedS3 s3 = null;
         try {
             if (settings.embeddedS3()) {
