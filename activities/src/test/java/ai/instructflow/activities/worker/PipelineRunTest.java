@@ -86,6 +86,21 @@ class PipelineRunTest {
         // the SFT run checkpointed every 10 steps; only the latest two are kept
         assertEquals(2, runs.objects().list(RunStore.stagePrefix(id, Stage.SFT) + "checkpoints/").size());
         assertTrue(runs.stage(id, Stage.EVALUATE).orElseThrow().metrics.containsKey("win_rate"));
+
+        // the same spec with the cache on: every stage takes the first run's outputs, copied, nothing recomputed
+        RunSpec same = TinyRuns.spec("cached", null, null);
+        String cached = submit(new RunSpec(same.name(), same.preset(), null, same.seed(), same.resources(), same.labelers(),
+                true, same.demonstrations(), same.sft(), same.comparisons(), same.rm(), same.ppo(), same.evaluation(),
+                null, null));
+        client.newUntypedWorkflowStub(cached).getResult(StageResult.class);
+        for (Stage stage : Stage.values()) {
+            StageManifest m = runs.stage(cached, stage).orElseThrow();
+            assertEquals(id, m.reusedFrom, stage.id());
+            assertTrue(m.attempts.isEmpty(), stage.id() + " did not run");
+            assertEquals(runs.stage(id, stage).orElseThrow().artifacts.stream().map(a -> a.sha256()).toList(),
+                    m.artifacts.stream().map(a -> a.sha256()).toList());
+            assertTrue(m.artifacts.stream().allMatch(a -> a.key().startsWith(RunStore.prefix(cached))), "copied into the run");
+        }
     }
 
     @Test
