@@ -157,6 +157,12 @@ class RunApiTest {
     }
 
     @Test
+    void readinessReportsTemporalAndObjectStorage() {
+        RestAssured.given().get("/q/health/ready").then().statusCode(200)
+                .body("checks[0].data.temporal_up", equalTo(true)).body("checks[0].data.object_storage_up", equalTo(true));
+    }
+
+    @Test
     void runControlNeedsAnOperatorToken() {
         RestAssured.given().get("/api/v1/runs").then().statusCode(401);
         String labeler = issuer.mint("lab", Set.of("labeler"), Duration.ofMinutes(5));
