@@ -69,7 +69,7 @@ public final class Main {
     }
 
     /** Removes "--name value" from args and returns the value, or the fallback. */
-    static String option(List<String> args, String name, String fallback) {
+    public static String option(List<String> args, String name, String fallback) {
         int i = args.indexOf(name);
         if (i < 0) {
             return fallback;

@@ -68,7 +68,7 @@ public class AdminToken {
         if (configuredDigest != null) {
             LOG.info("admin token: taken from instructflow.admin-token");
         } else if (token != null) {
-            System.out.println("admin token: " + token);
+            System.err.println("admin token: " + token);
             Path file = dataDir.resolve("admin-token");
             writePrivately(file, token);
             LOG.infof("admin token written to %s", file);

@@ -1,0 +1,109 @@
+package ai.instructflow.api.cli;
+
+import ai.instructflow.activities.worker.WorkerMain;
+import ai.instructflow.api.auth.AdminToken;
+import ai.instructflow.api.platform.Platform;
+import ai.instructflow.trainer.Main;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The platform's command line. {@code serve} and {@code demo} start the platform (API, embedded
+ * Temporal and S3, an in-process worker); {@code worker} joins a running one; {@code runs} talks to
+ * one over REST.
+ */
+@QuarkusMain
+public class Launcher implements QuarkusApplication {
+
+    static final String USAGE = """
+            usage: instructflow <command> [options]
+              demo [--serve] [--json] [--port N]    start the embedded platform, run the demo through its REST API, print the report
+              serve [--port N]                      the API with embedded Temporal, S3 and an in-process worker
+              worker                                a worker only, joining a platform (INSTRUCTFLOW_TEMPORAL_TARGET, INSTRUCTFLOW_S3_ENDPOINT)
+            """ + RunsCommand.USAGE;
+
+    /** What the demo submits: a name, and the trainer's defaults for everything else. */
+    static final String DEMO_SPEC = "{\"name\": \"demo\"}";
+
+    @Inject
+    Platform platform;
+
+    @Inject
+    AdminToken admin;
+
+    @ConfigProperty(name = "quarkus.http.host")
+    String host;
+
+    @ConfigProperty(name = "quarkus.http.port")
+    int port;
+
+    public static void main(String... args) {
+        List<String> rest = new ArrayList<>(List.of(args));
+        String command = rest.isEmpty() ? "" : rest.remove(0);
+        try {
+            switch (command) {
+                case "runs" -> RunsCommand.run(rest);
+                case "worker" -> WorkerMain.main(rest.toArray(String[]::new));
+                case "serve", "demo" -> {
+                    String port = Main.option(rest, "--port", null);
+                    if (port != null) {
+                        System.setProperty("quarkus.http.port", Integer.toString(parsePort(port)));
+                    }
+                    Quarkus.run(Launcher.class, args);
+                }
+                default -> throw new IllegalArgumentException(command.isEmpty() ? "no command" : "unknown command '" + command + "'");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.print("error: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+        } catch (ApiClient.ApiException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+        } catch (Exception e) {
+            System.err.println("error: " + e);
+            System.exit(1);
+        }
+    }
+
+    @Override
+    public int run(String... args) throws Exception {
+        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        Main.option(rest, "--port", null);
+        boolean json = rest.remove("--json");
+        boolean serve = args[0].equals("serve") || rest.remove("--serve");
+        if (!rest.isEmpty()) {
+            System.err.print("error: unknown options " + rest + "\n" + USAGE);
+            return 2;
+        }
+        String url = "http://" + host + ":" + port;
+        int code = 0;
+        if (args[0].equals("demo")) {
+            code = new DemoCommand(new ApiClient(url, admin.adminToken()), json).run(DEMO_SPEC);
+        }
+        if (serve) {
+            System.out.println("InstructFlow is serving " + url + "  (OpenAPI: " + url + "/q/openapi, Swagger UI: "
+                    + url + "/q/swagger-ui)");
+            System.out.println("workers join with: INSTRUCTFLOW_TEMPORAL_TARGET=" + platform.settings().temporalTarget()
+                    + " INSTRUCTFLOW_S3_ENDPOINT=" + platform.settings().s3Endpoint() + " ./instructflow worker");
+            Quarkus.waitForExit();
+        }
+        return code;
+    }
+
+    private static int parsePort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--port must be a port number (1-65535), got '" + text + "'");
+        }
+    }
+}
