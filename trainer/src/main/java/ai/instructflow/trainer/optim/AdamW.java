@@ -1,6 +1,7 @@
 package ai.instructflow.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDScope;
 import ai.instructflow.trainer.model.GPT;
 import java.util.LinkedHashMap;
@@ -18,6 +19,8 @@ public final class AdamW {
             return new Config(0.9f, 0.95f, 1e-8f, 0.1f, 1.0f);
         }
     }
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     private final GPT model;
     private final Config config;
@@ -65,10 +68,11 @@ public final class AdamW {
 
     /**
      * One update from the gradients the last backward pass left on the parameters, which are then
-     * zeroed. Returns the gradient norm before clipping.
+     * zeroed. Returns the gradient norm before clipping. A norm that is not finite (an overflow in
+     * the backward pass) would turn every weight into NaN through the clipping scale, so that update
+     * is skipped: the gradients are cleared and the weights and moments stay as they were.
      */
     public float update(float lr) {
-        step++;
         try (NDScope scope = new NDScope()) {
             NDArray sumSq = null;
             for (NDArray p : model.parameters().values()) {
@@ -76,6 +80,11 @@ public final class AdamW {
                 sumSq = sumSq == null ? g : sumSq.add(g);
             }
             float norm = (float) Math.sqrt(sumSq.getFloat());
+            if (!Float.isFinite(norm)) {
+                clearGradients();
+                return norm;
+            }
+            step++;
             float scale = norm > config.gradClip() ? config.gradClip() / (norm + 1e-6f) : 1f;
             float bc1 = (float) (1 - Math.pow(config.beta1(), step));
             float bc2 = (float) (1 - Math.pow(config.beta2(), step));
@@ -92,6 +101,19 @@ public final class AdamW {
                 grad.subi(grad);
             }
             return norm;
+        }
+    }
+
+    /**
+     * Zeroes every gradient, also one holding inf or NaN, which subtracting it from itself would keep.
+     * In place on the tensor: {@code set(float[])} would make the gradient borrow a Java buffer that
+     * lives only as long as this temporary wrapper, and the next backward would write to freed memory.
+     */
+    public void clearGradients() {
+        try (NDScope scope = new NDScope()) {
+            for (NDArray p : model.parameters().values()) {
+                p.getGradient().set(ALL, 0f);
+            }
         }
     }
 }

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * The supervised loop SFT and the reward model share: restore from a checkpoint, then per step poll
  * cancellation, seed the engine from (seed, step) for dropout, run the caller's forward and
- * backward, stop on divergence, update with the scheduled learning rate, evaluate and checkpoint at
+ * backward, skip a step whose loss or gradient overflowed (and stop when that persists),
+ * update with the scheduled learning rate, evaluate and checkpoint at
  * their intervals, and report to the listener.
  */
 public final class StepLoop {
@@ -44,6 +45,8 @@ public final class StepLoop {
         }
         Map<String, Double> last = new LinkedHashMap<>();
         Map<String, Double> lastEval = Map.of();
+        long skipped = 0;
+        int consecutiveSkips = 0;
         model.setTrainable(true);
         try {
             for (long i = start; i < s.steps(); i++) {
@@ -56,10 +59,24 @@ public final class StepLoop {
                 try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     metrics = new LinkedHashMap<>(step.forwardBackward(i, gc));
                 }
-                DivergenceException.check(s.stage(), i, metrics.get("loss"));
                 float lr = s.schedule().at(i);
+                boolean finiteLoss = Double.isFinite(metrics.get("loss"));
+                float norm = finiteLoss ? optimizer.update(lr) : Float.NaN;
+                if (Float.isFinite(norm)) {
+                    consecutiveSkips = 0;
+                } else {
+                    // a rare overflow (a loss spike) is skipped; bad weights fail every step and stop the loop
+                    if (!finiteLoss) {
+                        optimizer.clearGradients();
+                    }
+                    skipped++;
+                    if (++consecutiveSkips > DivergenceException.MAX_CONSECUTIVE_SKIPS) {
+                        throw DivergenceException.persisting(s.stage(), i, metrics.get("loss"), norm);
+                    }
+                }
                 metrics.put("lr", (double) lr);
-                metrics.put("grad_norm", (double) optimizer.update(lr));
+                metrics.put("grad_norm", (double) norm);
+                metrics.put("skipped_steps", (double) skipped);
                 boolean end = i + 1 == s.steps();
                 if (eval != null && (end || (s.evalEvery() > 0 && (i + 1) % s.evalEvery() == 0))) {
                     lastEval = eval.get();
