@@ -33,7 +33,7 @@ public record PipelineReport(PipelineConfig config, TaskReport sft, TaskReport p
 
     public String toText() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "%n== InstructFlow local pipeline (%s preset, %.0f s) ==%n", config.preset(), seconds));
+        s.append(String.format(Locale.ROOT, "%n== InstructFlow report (%s preset, %.0f s) ==%n", config.preset(), seconds));
         s.append(config.demonstrators().describe()).append('\n');
         s.append(String.format(Locale.ROOT, "reward model held-out accuracy %.1f%%   labeler agreement %.1f%%%n",
                 100 * rmAccuracy, 100 * labelerAgreement));
