@@ -57,7 +57,11 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
 
     @Override
     public void progress(StageProgress p) {
-        progress.put(p.stage(), p);
+        StageProgress known = progress.get(p.stage());
+        // an attempt's last signal can arrive after its result; the result has the final word
+        if (known == null || !RunStatus.SUCCEEDED.equals(known.status())) {
+            progress.put(p.stage(), p);
+        }
     }
 
     private StageResult stage(RunSpec spec, Stage stage, Function<StageActivities, StageResult> call) {
