@@ -6,14 +6,9 @@ import ai.instructflow.trainer.train.Comparison;
 import ai.instructflow.trainer.train.Demonstration;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +21,6 @@ import java.util.Map;
  */
 public final class Datasets {
 
-    private static final ObjectWriter LINE = RunStore.JSON.writer().without(SerializationFeature.INDENT_OUTPUT);
     private static final int MAX_REPORTED = 20;
 
     private Datasets() {}
@@ -36,7 +30,7 @@ public final class Datasets {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("prompt", format.promptText(d.prompt()));
             row.put("completion", format.responseText(d.response()));
-            line(out, row);
+            JsonLines.write(out, row);
         }
     }
 
@@ -65,7 +59,7 @@ public final class Datasets {
             row.put("prompt", format.promptText(c.prompt()));
             row.put("responses", c.responses().stream().map(format::responseText).toList());
             row.put("ranks", c.ranks());
-            line(out, row);
+            JsonLines.write(out, row);
         }
     }
 
@@ -98,20 +92,13 @@ public final class Datasets {
     }
 
     private static void forEachLine(InputStream in, List<String> errors, Row row) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        String line;
-        int number = 0;
-        while ((line = reader.readLine()) != null) {
-            number++;
-            if (line.isBlank()) {
-                continue;
-            }
+        JsonLines.forEach(in, (number, text) -> {
             try {
-                row.accept(number, RunStore.JSON.readTree(line));
+                row.accept(number, RunStore.JSON.readTree(text));
             } catch (JsonProcessingException e) {
                 errors.add("line " + number + ": not valid JSON (" + e.getOriginalMessage() + ")");
             }
-        }
+        });
     }
 
     private static String text(JsonNode row, String field) {
@@ -125,10 +112,5 @@ public final class Datasets {
             throw new IllegalArgumentException("bad " + what + " dataset, nothing imported: " + errors.size()
                     + " bad line(s): " + shown);
         }
-    }
-
-    private static void line(OutputStream out, Object row) throws IOException {
-        out.write(LINE.writeValueAsBytes(row));
-        out.write('\n');
     }
 }

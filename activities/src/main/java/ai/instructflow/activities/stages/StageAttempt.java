@@ -2,6 +2,7 @@ package ai.instructflow.activities.stages;
 
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
+import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.trainer.train.TrainingListener;
 import ai.instructflow.workflows.Artifact;
@@ -9,14 +10,9 @@ import ai.instructflow.workflows.PipelineWorkflow;
 import ai.instructflow.workflows.RunStatus;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageProgress;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.WorkflowClient;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 public final class StageAttempt implements TrainingListener, AutoCloseable {
 
     private static final int KEEP_CHECKPOINTS = 2;
-    private static final ObjectWriter LINE = RunStore.JSON.writer().without(SerializationFeature.INDENT_OUTPUT);
 
     private final ActivityExecutionContext context;
     private final WorkflowClient client;
@@ -108,12 +103,6 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
         return resumedFrom;
     }
 
-    /** Progress of work that is not a training loop (sampling, labeling), so the run page moves there too. */
-    public void report(long done, long total) {
-        progress = new StageProgress(stage.id(), RunStatus.RUNNING, done, total, progress.metrics(), attempt, resumedFrom);
-        throwIfCancelled();
-    }
-
     @Override
     public void onStep(String stageName, long step, long total, Map<String, Double> metrics) {
         Map<String, Double> row = new LinkedHashMap<>();
@@ -155,33 +144,29 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
 
     /** The per-step metrics so far, as JSON lines: kept with the run so its history outlives any metrics server. */
     public Artifact saveMetrics() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<Map<String, Double>> rows;
         synchronized (history) {
             rows = List.copyOf(history);
         }
-        try {
-            for (Map<String, Double> row : rows) {
-                out.write(LINE.writeValueAsBytes(row));
-                out.write('\n');
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return artifacts.save("metrics", RunStore.stagePrefix(runId, stage) + "metrics.jsonl", rows.size(),
-                o -> o.write(out.toByteArray()), "application/x-ndjson");
+        return artifacts.save("metrics", metricsKey(), rows.size(), out -> MetricsHistory.write(rows, out),
+                "application/x-ndjson");
     }
 
     private void restoreHistory(long upToStep) {
-        String key = RunStore.stagePrefix(runId, stage) + "metrics.jsonl";
-        if (!runs.objects().exists(key)) {
-            return;
+        List<Map<String, Double>> stored;
+        try {
+            stored = runs.objects().read(metricsKey(), MetricsHistory::read);
+        } catch (ObjectStore.NotFound e) {
+            return;  // the checkpoint came before any metrics were saved
         }
-        List<Map<String, Double>> stored = runs.objects().read(key, MetricsHistory::read);
         synchronized (history) {
             history.clear();
             stored.stream().filter(row -> row.get("step") <= upToStep).forEach(history::add);
         }
+    }
+
+    private String metricsKey() {
+        return RunStore.stagePrefix(runId, stage) + "metrics.jsonl";
     }
 
     private void tick() {
