@@ -2,6 +2,7 @@ package ai.instructflow.activities.stages;
 
 import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.trainer.eval.Evaluator;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.pipeline.PipelineReport;
@@ -53,8 +54,10 @@ public final class StageActivitiesImpl implements StageActivities {
             Recipe.Demonstrations demos = dataset == null
                     ? recipe.demonstrations(rng(in, Stage.COLLECT_DEMONSTRATIONS))
                     : imported(dataset, recipe);
-            Artifact train = saveDemonstrations(attempt, in, "train", demos.train(), recipe);
-            Artifact eval = saveDemonstrations(attempt, in, "eval", demos.eval(), recipe);
+            Artifact train = saveLines(attempt, in, Stage.COLLECT_DEMONSTRATIONS, "train", demos.train().size(),
+                    out -> Datasets.writeDemonstrations(demos.train(), recipe.format(), out));
+            Artifact eval = saveLines(attempt, in, Stage.COLLECT_DEMONSTRATIONS, "eval", demos.eval().size(),
+                    out -> Datasets.writeDemonstrations(demos.eval(), recipe.format(), out));
             return new StageRunner.Output(List.of(train, eval), Map.of(
                     "demonstrations", (double) demos.train().size(), "held_out", (double) demos.eval().size()));
         });
@@ -83,8 +86,10 @@ public final class StageActivitiesImpl implements StageActivities {
             Recipe recipe = recipe(in);
             try (GPT sft = model(attempt, in.input(Stage.SFT), "policy/", recipe)) {
                 Recipe.Rankings r = recipe.rankings(sft, rng(in, Stage.COLLECT_COMPARISONS));
-                Artifact train = saveRankings(attempt, in, "train", r.train(), recipe);
-                Artifact heldOut = saveRankings(attempt, in, "held_out", r.heldOut(), recipe);
+                Artifact train = saveLines(attempt, in, Stage.COLLECT_COMPARISONS, "train", r.train().size(),
+                        out -> Datasets.writeRankings(r.train(), recipe.format(), out));
+                Artifact heldOut = saveLines(attempt, in, Stage.COLLECT_COMPARISONS, "held_out", r.heldOut().size(),
+                        out -> Datasets.writeRankings(r.heldOut(), recipe.format(), out));
                 return new StageRunner.Output(List.of(train, heldOut), metrics("rankings", r.train().size(),
                         "held_out", r.heldOut().size(), "labeler_temperature", r.labelerTemperature(),
                         "agreement", r.agreement()));
@@ -169,11 +174,8 @@ public final class StageActivitiesImpl implements StageActivities {
     }
 
     private Recipe.Demonstrations imported(String key, Recipe recipe) {
-        if (!runs.objects().exists(key)) {
-            throw new IllegalArgumentException("demonstrations.dataset: no object '" + key + "' in bucket "
-                    + runs.objects().bucket());
-        }
-        List<Demonstration> all = runs.objects().read(key, in -> Datasets.readDemonstrations(in, recipe.format()));
+        List<Demonstration> all = userObject("demonstrations.dataset", key,
+                in -> Datasets.readDemonstrations(in, recipe.format()));
         if (all.size() < 2) {
             throw new IllegalArgumentException("demonstrations.dataset: needs at least 2 demonstrations, has " + all.size());
         }
@@ -187,10 +189,16 @@ public final class StageActivitiesImpl implements StageActivities {
         if (key == null) {
             return recipe.baseModel();
         }
-        if (!runs.objects().exists(key)) {
-            throw new IllegalArgumentException("base_checkpoint: no object '" + key + "' in bucket " + runs.objects().bucket());
+        return userObject("base_checkpoint", key, Checkpoint::read).model("policy/", recipe.device());
+    }
+
+    /** An object the spec names by key, which the user put there: bad input, not a platform fault, when missing. */
+    private <T> T userObject(String field, String key, ObjectStore.Reader<T> reader) {
+        try {
+            return runs.objects().read(key, reader);
+        } catch (ObjectStore.NotFound e) {
+            throw new IllegalArgumentException(field + ": no object '" + key + "' in bucket " + runs.objects().bucket());
         }
-        return runs.objects().read(key, Checkpoint::read).model("policy/", recipe.device());
     }
 
     private static GPT model(StageAttempt attempt, StageResult stage, String prefix, Recipe recipe) {
@@ -210,16 +218,10 @@ public final class StageActivitiesImpl implements StageActivities {
         return attempt.artifacts().load(artifact, in -> Datasets.readRankings(in, recipe.format()));
     }
 
-    private static Artifact saveDemonstrations(StageAttempt attempt, StageInput in, String name, List<Demonstration> demos,
-                                               Recipe recipe) {
-        return attempt.artifacts().save(name, RunStore.stagePrefix(in.runId(), Stage.COLLECT_DEMONSTRATIONS) + name + ".jsonl",
-                demos.size(), out -> Datasets.writeDemonstrations(demos, recipe.format(), out), JSONL);
-    }
-
-    private static Artifact saveRankings(StageAttempt attempt, StageInput in, String name, List<Comparison> rankings,
-                                         Recipe recipe) {
-        return attempt.artifacts().save(name, RunStore.stagePrefix(in.runId(), Stage.COLLECT_COMPARISONS) + name + ".jsonl",
-                rankings.size(), out -> Datasets.writeRankings(rankings, recipe.format(), out), JSONL);
+    /** A dataset a stage wrote, as JSON lines beside its other artifacts. */
+    private static Artifact saveLines(StageAttempt attempt, StageInput in, Stage stage, String name, long count,
+                                      ObjectStore.Writer writer) {
+        return attempt.artifacts().save(name, RunStore.stagePrefix(in.runId(), stage) + name + ".jsonl", count, writer, JSONL);
     }
 
     private double secondsSinceStart(String runId) {

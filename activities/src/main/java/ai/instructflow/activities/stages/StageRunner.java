@@ -60,7 +60,8 @@ public final class StageRunner {
         in.inputs().values().forEach(r -> inputs.addAll(r.artifacts()));
         Map<String, Object> settings = TrainerSettings.stageSettings(in.spec(), stage);
         String hash = inputsHash(stage, settings, inputs);
-        StageManifest manifest = runs.stage(runId, stage).orElseGet(() -> new StageManifest(stage.id()));
+        StageManifest recorded = runs.stage(runId, stage).orElseGet(() -> new StageManifest(stage.id()));
+        StageManifest manifest = recorded;
 
         if (RunStatus.SUCCEEDED.equals(manifest.status) && hash.equals(manifest.inputsHash)
                 && artifacts.verify(manifest.artifacts)) {
@@ -75,7 +76,7 @@ public final class StageRunner {
         if (!hash.equals(manifest.inputsHash)) {
             // new inputs or settings: an old checkpoint or output of this stage no longer applies
             manifest = new StageManifest(stage.id());
-            manifest.attempts = runs.stage(runId, stage).map(m -> m.attempts).orElseGet(ArrayList::new);
+            manifest.attempts = recorded.attempts;
         }
         manifest.inputsHash = hash;
         manifest.settings = settings;
