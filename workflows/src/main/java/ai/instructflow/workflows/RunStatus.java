@@ -12,8 +12,4 @@ public final class RunStatus {
     public static final String INTERRUPTED = "interrupted";
 
     private RunStatus() {}
-
-    public static boolean isFinal(String status) {
-        return SUCCEEDED.equals(status) || FAILED.equals(status) || CANCELLED.equals(status);
-    }
 }

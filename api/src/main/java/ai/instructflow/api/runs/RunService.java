@@ -149,9 +149,10 @@ public class RunService {
     @SuppressWarnings("unchecked")
     public Map<String, Object> report(String id) {
         RunView run = view(id);
-        StageManifest evaluation = runs().stage(id, Stage.EVALUATE)
-                .filter(m -> RunStatus.SUCCEEDED.equals(m.status))
-                .orElseThrow(() -> new NotFoundException("run " + id + " has no report yet (it is " + run.status() + ")"));
+        RunView.StageView evaluation = run.stages().get(Stage.EVALUATE.ordinal());
+        if (!RunStatus.SUCCEEDED.equals(evaluation.status())) {
+            throw new NotFoundException("run " + id + " has no report yet (it is " + run.status() + ")");
+        }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("run_id", id);
         report.put("status", run.status());
@@ -159,7 +160,7 @@ public class RunService {
         run.stages().forEach(s -> stages.put(s.stage(), s.status()));
         report.put("stages", stages);
         try {
-            Artifact saved = evaluation.artifacts.stream().filter(a -> a.name().equals("report")).findFirst().orElseThrow();
+            Artifact saved = evaluation.artifacts().stream().filter(a -> a.name().equals("report")).findFirst().orElseThrow();
             report.putAll(RunStore.JSON.readValue(runs().objects().get(saved.key()), Map.class));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
