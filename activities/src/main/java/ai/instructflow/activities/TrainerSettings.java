@@ -17,25 +17,32 @@ import java.util.Map;
  */
 public final class TrainerSettings {
 
+    /** A week for people to finish a queue; simulated labelers take seconds. */
+    static final int DEADLINE_MINUTES = 7 * 24 * 60;
+    static final int LEASE_MINUTES = 30;
+    /** Two labels per ranking task, so that labeler agreement is measured on every run (the paper's 72.6%). */
+    static final int COMPARISON_OVERLAP = 2;
+
     private TrainerSettings() {}
 
     /** The spec with every default made explicit. */
     public static RunSpec resolve(RunSpec s) {
         PipelineConfig d = PipelineConfig.defaults();
-        RunSpec.Demonstrations demos = s.demonstrations() == null ? new RunSpec.Demonstrations(null, null) : s.demonstrations();
+        RunSpec.Demonstrations demos = s.demonstrations() == null
+                ? new RunSpec.Demonstrations(null, null, null, null, null, null) : s.demonstrations();
         RunSpec.Sft sft = s.sft() == null ? new RunSpec.Sft(null, null, null, null) : s.sft();
-        RunSpec.Comparisons cmp = s.comparisons() == null ? new RunSpec.Comparisons(null, null, null, null) : s.comparisons();
+        RunSpec.Comparisons cmp = s.comparisons() == null
+                ? new RunSpec.Comparisons(null, null, null, null, null, null, null, null, null, null) : s.comparisons();
         RunSpec.Rm rm = s.rm() == null ? new RunSpec.Rm(null, null, null, null) : s.rm();
         RunSpec.Ppo ppo = s.ppo() == null
                 ? new RunSpec.Ppo(null, null, null, null, null, null, null, null, null, null, null) : s.ppo();
         PpoTrainer.Config p = d.ppo();
         return new RunSpec(s.name(), or(s.preset(), d.preset()), s.baseCheckpoint(), or(s.seed(), d.seed()),
                 or(s.resources(), "cpu"), or(s.labelers(), "simulated"), or(s.cache(), false),
-                new RunSpec.Demonstrations(demos.dataset() != null ? null : or(demos.count(), d.demonstrations()), demos.dataset()),
+                demonstrations(demos, d),
                 new RunSpec.Sft(or(sft.steps(), d.sft().steps()), or(sft.batchSize(), d.sft().batchSize()),
                         or(sft.lr(), (double) d.sft().lr()), or(sft.checkpointEvery(), d.sft().checkpointEvery())),
-                new RunSpec.Comparisons(or(cmp.prompts(), d.comparisonPrompts()), or(cmp.heldOut(), d.heldOutComparisons()),
-                        or(cmp.k(), d.k()), or(cmp.labelers(), d.labelers())),
+                comparisons(cmp, d),
                 new RunSpec.Rm(or(rm.steps(), d.rm().steps()), or(rm.batchSize(), d.rm().promptsPerBatch()),
                         or(rm.lr(), (double) d.rm().lr()), or(rm.checkpointEvery(), d.rm().checkpointEvery())),
                 new RunSpec.Ppo(or(ppo.iterations(), p.iterations()), or(ppo.prompts(), d.ppoPrompts()),
@@ -46,6 +53,23 @@ public final class TrainerSettings {
                         or(ppo.checkpointEvery(), p.checkpointEvery())),
                 new RunSpec.Evaluation(or(s.evaluation() == null ? null : s.evaluation().prompts(), d.evalPrompts())),
                 s.runtime(), s.faults());
+    }
+
+    private static RunSpec.Demonstrations demonstrations(RunSpec.Demonstrations s, PipelineConfig d) {
+        if (s.dataset() != null) {
+            return new RunSpec.Demonstrations(null, s.dataset(), null, null, null, null);
+        }
+        return new RunSpec.Demonstrations(or(s.count(), d.demonstrations()), null, or(s.overlap(), 1), s.quota(),
+                or(s.deadlineMinutes(), DEADLINE_MINUTES), or(s.leaseMinutes(), LEASE_MINUTES));
+    }
+
+    private static RunSpec.Comparisons comparisons(RunSpec.Comparisons s, PipelineConfig d) {
+        boolean imported = s.dataset() != null;
+        return new RunSpec.Comparisons(or(s.prompts(), d.comparisonPrompts()), or(s.heldOut(), d.heldOutComparisons()),
+                or(s.k(), d.k()), or(s.labelers(), d.labelers()),
+                s.dataset(), imported ? null : or(s.overlap(), COMPARISON_OVERLAP), imported ? null : s.quota(),
+                imported ? null : or(s.deadlineMinutes(), DEADLINE_MINUTES),
+                imported ? null : or(s.leaseMinutes(), LEASE_MINUTES), imported ? null : or(s.ties(), false));
     }
 
     /** The trainer's configuration for a resolved spec on {@code device} ("cpu", "gpu", "gpu1", ...). */

@@ -5,12 +5,22 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.failure.ApplicationFailure;
+import ai.instructflow.workflows.labeling.LabelingActivities;
+import ai.instructflow.workflows.labeling.LabelingQueueWorkflow;
+import ai.instructflow.workflows.labeling.LabelingQueues;
+import ai.instructflow.workflows.labeling.QueueSpec;
+import ai.instructflow.workflows.labeling.QueueState;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -28,17 +38,19 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         String runId = Workflow.getInfo().getWorkflowId();
         try {
             // Step 1: demonstrations, supervised fine-tuning.
-            StageResult demos = stage(spec, Stage.COLLECT_DEMONSTRATIONS, a -> a.collectDemonstrations(input(runId, spec)));
+            StageResult demos = collect(spec, Stage.COLLECT_DEMONSTRATIONS, input(runId, spec),
+                    StageActivities::collectDemonstrations);
             StageResult sft = stage(spec, Stage.SFT, a -> a.supervisedFineTuning(input(runId, spec, demos)));
             // Step 2: comparisons of SFT samples, the reward model.
-            StageResult comparisons = stage(spec, Stage.COLLECT_COMPARISONS, a -> a.collectComparisons(input(runId, spec, sft)));
+            StageResult comparisons = collect(spec, Stage.COLLECT_COMPARISONS, input(runId, spec, sft),
+                    StageActivities::collectComparisons);
             StageResult rm = stage(spec, Stage.RM, a -> a.trainRewardModel(input(runId, spec, demos, sft, comparisons)));
             // Step 3: PPO against the reward model, then the held-out labelers' verdict.
             StageResult ppo = stage(spec, Stage.PPO, a -> a.optimizePolicy(input(runId, spec, sft, comparisons, rm)));
             StageResult report = stage(spec, Stage.EVALUATE, a -> a.evaluate(input(runId, spec, sft, comparisons, rm, ppo)));
             finish(runId, RunStatus.SUCCEEDED, null, null);
             return report;
-        } catch (ActivityFailure | CanceledFailure failure) {
+        } catch (ActivityFailure | ChildWorkflowFailure | CanceledFailure failure) {
             if (CancellationScope.current().isCancelRequested()) {
                 // the cancelled scope cannot schedule activities; a detached one records the outcome
                 Workflow.newDetachedCancellationScope(() -> finish(runId, RunStatus.CANCELLED, current, null)).run();
@@ -74,6 +86,45 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         return result;
     }
 
+    /**
+     * A collect stage: its labeling queue is served (to people through the API, or to the simulated
+     * labelers through the same updates) until its quota or deadline, then the stage builds its
+     * dataset from the labels. The queue is skipped when the stage's outputs exist or are imported.
+     */
+    private StageResult collect(RunSpec spec, Stage stage, StageInput in,
+                                BiFunction<StageActivities, StageInput, StageResult> build) {
+        current = stage;
+        progress.put(stage.id(), new StageProgress(stage.id(), RunStatus.RUNNING, 0, 0, Map.of(), 0, 0));
+        LabelingActivities labeling = Workflow.newActivityStub(LabelingActivities.class, options(spec, stage));
+        QueueSpec queue = labeling.open(in, stage.id());
+        if (queue == null) {
+            return stage(spec, stage, a -> build.apply(a, in));
+        }
+        LabelingQueueWorkflow child = Workflow.newChildWorkflowStub(LabelingQueueWorkflow.class,
+                ChildWorkflowOptions.newBuilder()
+                        .setWorkflowId(LabelingQueues.id(queue.runId(), queue.stage()))
+                        .setTaskQueue(TaskQueues.CPU)
+                        .build());
+        Promise<QueueState> served = Async.function(child::run, queue);
+        Workflow.getWorkflowExecution(child).get();
+        if (RunSpec.SIMULATED.equals(spec.labelers())) {
+            LabelingActivities simulators = Workflow.newActivityStub(LabelingActivities.class, simulatorOptions(spec, stage));
+            Promise<Void> answered = Async.procedure(simulators::simulate, in, queue);
+            Promise.anyOf(served, answered).get();
+            answered.get();  // a failure of the simulators fails the stage instead of leaving the queue to its deadline
+        }
+        QueueState collected = served.get();
+        return stage(spec, stage, a -> build.apply(a, in.withLabeling(collected)));
+    }
+
+    /** The simulated labelers keep at it while the queue is open, heartbeating as they go. */
+    private static ActivityOptions simulatorOptions(RunSpec spec, Stage stage) {
+        return ActivityOptions.newBuilder(options(spec, stage))
+                .setTaskQueue(TaskQueues.LABELING)
+                .setCancellationType(ActivityCancellationType.TRY_CANCEL)
+                .build();
+    }
+
     private static ActivityOptions options(RunSpec spec, Stage stage) {
         StageRuntime runtime = spec.runtime(stage);
         return ActivityOptions.newBuilder()
@@ -107,7 +158,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         for (StageResult r : inputs) {
             byStage.put(r.stage(), r);
         }
-        return new StageInput(runId, spec, byStage);
+        return new StageInput(runId, spec, byStage, null);
     }
 
     private static String rootMessage(Throwable failure) {

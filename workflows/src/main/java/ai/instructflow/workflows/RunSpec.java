@@ -20,19 +20,37 @@ public record RunSpec(String name, String preset, String baseCheckpoint, Long se
                       Boolean cache, Demonstrations demonstrations, Sft sft, Comparisons comparisons, Rm rm, Ppo ppo,
                       Evaluation evaluation, Map<String, StageRuntime> runtime, List<String> faults) {
 
-    /** Demonstrations: {@code count} from the simulated demonstrators, or a JSONL {@code dataset} (object key) to import. */
+    /** The built-in suite's simulated people answer the labeling queues. */
+    public static final String SIMULATED = "simulated";
+    /** People answer the labeling queues, through the API and the labeling pages. */
+    public static final String HUMAN = "human";
+
+    /**
+     * Demonstrations: {@code count} prompts for the labelers to answer, each by {@code overlap}
+     * labelers; collection ends once {@code quota} prompts have their answers or after
+     * {@code deadlineMinutes}, and a lease on a prompt lasts {@code leaseMinutes}. Or a JSONL
+     * {@code dataset} (object key) to import instead.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Demonstrations(Integer count, String dataset) {}
+    public record Demonstrations(Integer count, String dataset, Integer overlap, Integer quota, Integer deadlineMinutes,
+                                 Integer leaseMinutes) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Sft(Integer steps, Integer batchSize, Double lr, Integer checkpointEvery) {}
 
-    /** {@code prompts} K-way rankings to train on and {@code heldOut} to measure the RM on; {@code labelers} in the pool. */
+    /**
+     * {@code prompts} K-way rankings to train on and {@code heldOut} to measure the RM on;
+     * {@code labelers} simulated labelers in the pool; {@code overlap}, {@code quota},
+     * {@code deadlineMinutes} and {@code leaseMinutes} as for demonstrations; {@code ties} lets a
+     * labeler rank outputs equal. Or a JSONL {@code dataset} (object key) to import instead.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Comparisons(Integer prompts, Integer heldOut, Integer k, Integer labelers) {}
+    public record Comparisons(Integer prompts, Integer heldOut, Integer k, Integer labelers, String dataset,
+                              Integer overlap, Integer quota, Integer deadlineMinutes, Integer leaseMinutes,
+                              Boolean ties) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)

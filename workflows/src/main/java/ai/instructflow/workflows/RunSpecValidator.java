@@ -13,7 +13,9 @@ public final class RunSpecValidator {
 
     private static final Set<String> PRESETS = Set.of("tiny", "small");
     private static final Set<String> RESOURCES = Set.of("cpu", "gpu");
-    private static final Set<String> LABELERS = Set.of("simulated");
+    private static final Set<String> LABELERS = Set.of(RunSpec.SIMULATED, RunSpec.HUMAN);
+    private static final int MAX_OVERLAP = 10;
+    private static final int MAX_MINUTES = 365 * 24 * 60;
     private static final int MAX = 10_000_000;
 
     private final List<FieldError> errors = new ArrayList<>();
@@ -47,9 +49,9 @@ public final class RunSpecValidator {
         }
         if (s.demonstrations() != null) {
             range("demonstrations.count", s.demonstrations().count(), 1, MAX);
-            if (s.demonstrations().dataset() != null && s.demonstrations().dataset().isBlank()) {
-                fail("demonstrations.dataset", "must be an object key of a JSONL file");
-            }
+            dataset("demonstrations.dataset", s.demonstrations().dataset());
+            RunSpec.Demonstrations d = s.demonstrations();
+            labeling("demonstrations", d.overlap(), d.quota(), d.deadlineMinutes(), d.leaseMinutes());
         }
         if (s.sft() != null) {
             range("sft.steps", s.sft().steps(), 1, MAX);
@@ -63,6 +65,14 @@ public final class RunSpecValidator {
             // the paper's K: each labeler ranks 4 to 9 outputs of one prompt
             range("comparisons.k", s.comparisons().k(), 4, 9);
             range("comparisons.labelers", s.comparisons().labelers(), 2, 1000);
+            RunSpec.Comparisons c = s.comparisons();
+            dataset("comparisons.dataset", c.dataset());
+            labeling("comparisons", c.overlap(), c.quota(), c.deadlineMinutes(), c.leaseMinutes());
+            if (c.overlap() != null && c.labelers() != null && c.overlap() > c.labelers()
+                    && !RunSpec.HUMAN.equals(s.labelers())) {
+                fail("comparisons.overlap", "needs at least as many simulated labelers (comparisons.labelers, "
+                        + c.labelers() + ") as labels per task");
+            }
         }
         if (s.rm() != null) {
             range("rm.steps", s.rm().steps(), 1, MAX);
@@ -113,6 +123,19 @@ public final class RunSpecValidator {
         }
         range("ppo.max_new_tokens", p.maxNewTokens(), 1, 64);
         range("ppo.checkpoint_every", p.checkpointEvery(), 0, MAX);
+    }
+
+    private void dataset(String field, String key) {
+        if (key != null && key.isBlank()) {
+            fail(field, "must be an object key of a JSONL file");
+        }
+    }
+
+    private void labeling(String stage, Integer overlap, Integer quota, Integer deadlineMinutes, Integer leaseMinutes) {
+        range(stage + ".overlap", overlap, 1, MAX_OVERLAP);
+        range(stage + ".quota", quota, 1, MAX);
+        range(stage + ".deadline_minutes", deadlineMinutes, 1, MAX_MINUTES);
+        range(stage + ".lease_minutes", leaseMinutes, 1, 24 * 60);
     }
 
     private void oneOf(String field, String value, Set<String> allowed) {

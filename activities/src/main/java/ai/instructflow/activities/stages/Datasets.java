@@ -63,7 +63,7 @@ public final class Datasets {
         }
     }
 
-    public static List<Comparison> readRankings(InputStream in, PromptFormat format) throws IOException {
+    public static List<Comparison> readComparisons(InputStream in, PromptFormat format) throws IOException {
         List<Comparison> out = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         forEachLine(in, errors, (number, row) -> {

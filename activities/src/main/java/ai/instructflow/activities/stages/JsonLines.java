@@ -11,23 +11,23 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** JSON lines, the format of every dataset and metrics file a stage writes: one compact object per line. */
-final class JsonLines {
+public final class JsonLines {
 
     private static final ObjectWriter LINE = RunStore.JSON.writer().without(SerializationFeature.INDENT_OUTPUT);
 
-    interface Line {
+    public interface Line {
         void accept(int number, String text) throws IOException;
     }
 
     private JsonLines() {}
 
-    static void write(OutputStream out, Object row) throws IOException {
+    public static void write(OutputStream out, Object row) throws IOException {
         out.write(LINE.writeValueAsBytes(row));
         out.write('\n');
     }
 
     /** Hands over every non-blank line with its 1-based number, so errors can name the line. */
-    static void forEach(InputStream in, Line line) throws IOException {
+    public static void forEach(InputStream in, Line line) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String text;
         int number = 0;

@@ -1,6 +1,10 @@
 package ai.instructflow.activities.stages;
 
 import ai.instructflow.activities.TrainerSettings;
+import ai.instructflow.activities.labeling.Agreement;
+import ai.instructflow.activities.labeling.Collected;
+import ai.instructflow.activities.labeling.LabelStore;
+import ai.instructflow.activities.labeling.Split;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.trainer.eval.Evaluator;
@@ -51,15 +55,27 @@ public final class StageActivitiesImpl implements StageActivities {
         return runner.run(in, Stage.COLLECT_DEMONSTRATIONS, attempt -> {
             Recipe recipe = recipe(in);
             String dataset = in.spec().demonstrations().dataset();
-            Recipe.Demonstrations demos = dataset == null
-                    ? recipe.demonstrations(rng(in, Stage.COLLECT_DEMONSTRATIONS))
-                    : imported(dataset, recipe);
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            Recipe.Demonstrations demos;
+            if (dataset != null) {
+                List<Demonstration> all = userObject("demonstrations.dataset", dataset,
+                        data -> Datasets.readDemonstrations(data, recipe.format()));
+                Split<Demonstration> split = Split.lastTenth("demonstrations.dataset", all, Recipe.EVAL_DEMONSTRATIONS);
+                demos = new Recipe.Demonstrations(split.train(), split.heldOut());
+            } else {
+                Collected labels = collected(in, metrics);
+                Split<Demonstration> split = labels.split(Stage.COLLECT_DEMONSTRATIONS.id(), Recipe.EVAL_DEMONSTRATIONS,
+                        (task, label) -> new Demonstration(recipe.format().prompt(task.prompt()),
+                                recipe.format().response(label.completion())));
+                demos = new Recipe.Demonstrations(split.train(), split.heldOut());
+            }
             Artifact train = saveLines(attempt, in, Stage.COLLECT_DEMONSTRATIONS, "train", demos.train().size(),
                     out -> Datasets.writeDemonstrations(demos.train(), recipe.format(), out));
             Artifact eval = saveLines(attempt, in, Stage.COLLECT_DEMONSTRATIONS, "eval", demos.eval().size(),
                     out -> Datasets.writeDemonstrations(demos.eval(), recipe.format(), out));
-            return new StageRunner.Output(List.of(train, eval), Map.of(
-                    "demonstrations", (double) demos.train().size(), "held_out", (double) demos.eval().size()));
+            metrics.put("demonstrations", (double) demos.train().size());
+            metrics.put("held_out", (double) demos.eval().size());
+            return new StageRunner.Output(List.of(train, eval), metrics);
         });
     }
 
@@ -84,16 +100,34 @@ public final class StageActivitiesImpl implements StageActivities {
     public StageResult collectComparisons(StageInput in) {
         return runner.run(in, Stage.COLLECT_COMPARISONS, attempt -> {
             Recipe recipe = recipe(in);
-            try (GPT sft = model(attempt, in.input(Stage.SFT), "policy/", recipe)) {
-                Recipe.Rankings r = recipe.rankings(sft, rng(in, Stage.COLLECT_COMPARISONS));
-                Artifact train = saveLines(attempt, in, Stage.COLLECT_COMPARISONS, "train", r.train().size(),
-                        out -> Datasets.writeRankings(r.train(), recipe.format(), out));
-                Artifact heldOut = saveLines(attempt, in, Stage.COLLECT_COMPARISONS, "held_out", r.heldOut().size(),
-                        out -> Datasets.writeRankings(r.heldOut(), recipe.format(), out));
-                return new StageRunner.Output(List.of(train, heldOut), metrics("rankings", r.train().size(),
-                        "held_out", r.heldOut().size(), "labeler_temperature", r.labelerTemperature(),
-                        "agreement", r.agreement()));
+            String dataset = in.spec().comparisons().dataset();
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            Split<Comparison> split;
+            double temperature;
+            if (dataset != null) {
+                List<Comparison> all = userObject("comparisons.dataset", dataset,
+                        data -> Datasets.readComparisons(data, recipe.format()));
+                split = Split.lastTenth("comparisons.dataset", all, in.spec().comparisons().heldOut());
+                temperature = recipe.labelerTemperature(all);
+            } else {
+                Collected labels = collected(in, metrics);
+                split = labels.split(Stage.COLLECT_COMPARISONS.id(), in.spec().comparisons().heldOut(),
+                        (task, label) -> new Comparison(recipe.format().prompt(task.prompt()),
+                                task.responses().stream().map(recipe.format()::response).toList(), label.ranks()));
+                temperature = labels.meta().labelerTemperature();
+                Double agreement = Agreement.of(labels.tasks(), labels.labels()).rate();
+                if (agreement != null) {
+                    metrics.put("agreement", agreement);
+                }
             }
+            Artifact train = saveLines(attempt, in, Stage.COLLECT_COMPARISONS, "train", split.train().size(),
+                    out -> Datasets.writeRankings(split.train(), recipe.format(), out));
+            Artifact heldOut = saveLines(attempt, in, Stage.COLLECT_COMPARISONS, "held_out", split.heldOut().size(),
+                    out -> Datasets.writeRankings(split.heldOut(), recipe.format(), out));
+            metrics.put("rankings", (double) split.train().size());
+            metrics.put("held_out", (double) split.heldOut().size());
+            metrics.put("labeler_temperature", temperature);
+            return new StageRunner.Output(List.of(train, heldOut), metrics);
         });
     }
 
@@ -104,7 +138,7 @@ public final class StageActivitiesImpl implements StageActivities {
             StageResult comparisons = in.input(Stage.COLLECT_COMPARISONS);
             Recipe.Rankings rankings = new Recipe.Rankings(rankings(attempt, comparisons.artifact("train"), recipe),
                     rankings(attempt, comparisons.artifact("held_out"), recipe),
-                    comparisons.metrics().get("labeler_temperature"), comparisons.metrics().get("agreement"));
+                    comparisons.metrics().get("labeler_temperature"), agreement(comparisons));
             List<Demonstration> demos = demonstrations(attempt,
                     in.input(Stage.COLLECT_DEMONSTRATIONS).artifact("train"), recipe);
             try (GPT sft = model(attempt, in.input(Stage.SFT), "policy/", recipe); GPT rm = recipe.rewardModel(sft)) {
@@ -112,8 +146,7 @@ public final class StageActivitiesImpl implements StageActivities {
                 attempt.throwIfCancelled();
                 return new StageRunner.Output(List.of(saveModel(attempt, in, Stage.RM, "rm/", rm), attempt.saveMetrics()),
                         metrics("loss", r.trainLoss(), "accuracy", r.trainAccuracy(), "heldout_accuracy", r.heldOutAccuracy(),
-                                "bias", r.bias(), "agreement", rankings.agreement(),
-                                "resumed_from_step", attempt.resumedFromStep()));
+                                "bias", r.bias(), "resumed_from_step", attempt.resumedFromStep()));
             }
         });
     }
@@ -151,7 +184,7 @@ public final class StageActivitiesImpl implements StageActivities {
                 List<Map<String, Double>> ppoHistory = attempt.artifacts().load(in.input(Stage.PPO).artifact("metrics"),
                         MetricsHistory::read);
                 PipelineReport report = new PipelineReport(recipe.config(), verdict.b(), verdict.a(),
-                        rm.metrics().get("heldout_accuracy"), comparisons.metrics().get("agreement"), verdict.winRate(),
+                        rm.metrics().get("heldout_accuracy"), agreement(comparisons), verdict.winRate(),
                         ppoHistory, secondsSinceStart(in.runId()));
                 Artifact saved = attempt.artifacts().save("report", RunStore.stagePrefix(in.runId(), Stage.EVALUATE)
                         + "report.json", 0, out -> out.write(RunStore.JSON.writeValueAsBytes(report.toMap())), "application/json");
@@ -169,19 +202,18 @@ public final class StageActivitiesImpl implements StageActivities {
     }
 
     /** One generator per stage, from the run's seed: a retried or resumed stage draws exactly what the first try drew. */
-    private static Random rng(StageInput in, Stage stage) {
+    public static Random rng(StageInput in, Stage stage) {
         return new Random(in.spec().seed() * 1_000_003L + stage.ordinal());
     }
 
-    private Recipe.Demonstrations imported(String key, Recipe recipe) {
-        List<Demonstration> all = userObject("demonstrations.dataset", key,
-                in -> Datasets.readDemonstrations(in, recipe.format()));
-        if (all.size() < 2) {
-            throw new IllegalArgumentException("demonstrations.dataset: needs at least 2 demonstrations, has " + all.size());
+    /** The labels the stage's queue counted, with the queue's counts in the stage's metrics. */
+    private Collected collected(StageInput in, Map<String, Double> metrics) {
+        if (in.labeling() == null) {
+            throw new IllegalStateException("stage has neither a dataset to import nor a labeling queue's labels");
         }
-        // the last tenth (at most Recipe.EVAL_DEMONSTRATIONS) is held out for SFT's evaluation loss
-        int held = Math.max(1, Math.min(Recipe.EVAL_DEMONSTRATIONS, all.size() / 10));
-        return new Recipe.Demonstrations(all.subList(0, all.size() - held), all.subList(all.size() - held, all.size()));
+        Collected labels = Collected.read(new LabelStore(runs.objects()), in.labeling());
+        metrics.putAll(labels.metrics());
+        return labels;
     }
 
     private GPT baseModel(StageInput in, Recipe recipe) {
@@ -214,8 +246,13 @@ public final class StageActivitiesImpl implements StageActivities {
         return attempt.artifacts().load(artifact, in -> Datasets.readDemonstrations(in, recipe.format()));
     }
 
+    /** Labeler agreement, NaN where no task had two labels (an imported dataset, or overlap 1). */
+    private static double agreement(StageResult comparisons) {
+        return comparisons.metrics().getOrDefault("agreement", Double.NaN);
+    }
+
     private static List<Comparison> rankings(StageAttempt attempt, Artifact artifact, Recipe recipe) {
-        return attempt.artifacts().load(artifact, in -> Datasets.readRankings(in, recipe.format()));
+        return attempt.artifacts().load(artifact, in -> Datasets.readComparisons(in, recipe.format()));
     }
 
     /** A dataset a stage wrote, as JSON lines beside its other artifacts. */

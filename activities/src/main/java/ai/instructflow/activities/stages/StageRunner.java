@@ -53,22 +53,57 @@ public final class StageRunner {
         this.signalEvery = signalEvery;
     }
 
+    /** What identifies a stage's work: the artifacts it reads and the settings its outputs depend on. */
+    private record Identity(List<Artifact> inputs, Map<String, Object> settings, String hash) {
+
+        static Identity of(StageInput in, Stage stage) {
+            List<Artifact> inputs = new ArrayList<>();
+            in.inputs().values().forEach(r -> inputs.addAll(r.artifacts()));
+            Map<String, Object> settings = TrainerSettings.stageSettings(in.spec(), stage);
+            return new Identity(inputs, settings, inputsHash(stage, settings, inputs));
+        }
+    }
+
+    /**
+     * Called before a collect stage opens its labeling queue: null when {@link #run} would reuse
+     * existing outputs, else the stage's inputs hash, with the stage recorded as running (collecting).
+     */
+    public String begin(StageInput in, Stage stage) {
+        Identity id = Identity.of(in, stage);
+        Artifacts artifacts = new Artifacts(runs.objects());
+        StageManifest manifest = runs.stage(in.runId(), stage).orElseGet(() -> new StageManifest(stage.id()));
+        if (ownOutputs(manifest, id, artifacts) || (Boolean.TRUE.equals(in.spec().cache())
+                && cached(in.runId(), stage, id, artifacts).isPresent())) {
+            return null;
+        }
+        if (!id.hash().equals(manifest.inputsHash)) {
+            StageManifest fresh = new StageManifest(stage.id());
+            fresh.attempts = manifest.attempts;
+            manifest = fresh;
+        }
+        manifest.inputsHash = id.hash();
+        manifest.settings = id.settings();
+        manifest.inputs = id.inputs();
+        manifest.status = RunStatus.RUNNING;
+        runs.save(in.runId(), manifest);
+        return id.hash();
+    }
+
     public StageResult run(StageInput in, Stage stage, Body body) {
         String runId = in.runId();
         Artifacts artifacts = new Artifacts(runs.objects());
-        List<Artifact> inputs = new ArrayList<>();
-        in.inputs().values().forEach(r -> inputs.addAll(r.artifacts()));
-        Map<String, Object> settings = TrainerSettings.stageSettings(in.spec(), stage);
-        String hash = inputsHash(stage, settings, inputs);
+        Identity id = Identity.of(in, stage);
+        List<Artifact> inputs = id.inputs();
+        Map<String, Object> settings = id.settings();
+        String hash = id.hash();
         StageManifest recorded = runs.stage(runId, stage).orElseGet(() -> new StageManifest(stage.id()));
         StageManifest manifest = recorded;
 
-        if (RunStatus.SUCCEEDED.equals(manifest.status) && hash.equals(manifest.inputsHash)
-                && artifacts.verify(manifest.artifacts)) {
+        if (ownOutputs(manifest, id, artifacts)) {
             return new StageResult(stage.id(), manifest.artifacts, manifest.metrics, runId);
         }
         if (Boolean.TRUE.equals(in.spec().cache())) {
-            Optional<StageResult> hit = fromCache(runId, stage, hash, settings, inputs, artifacts);
+            Optional<StageResult> hit = cached(runId, stage, id, artifacts).map(theirs -> copy(runId, stage, id, theirs));
             if (hit.isPresent()) {
                 return hit.get();
             }
@@ -148,33 +183,44 @@ public final class StageRunner {
         attempt.seconds = (System.nanoTime() - began) / 1e9;
     }
 
-    /** Another run's outputs for the same inputs and settings, copied into this run so each run stays self-contained. */
-    private Optional<StageResult> fromCache(String runId, Stage stage, String hash, Map<String, Object> settings,
-                                            List<Artifact> inputs, Artifacts artifacts) {
-        Optional<String> source = runs.cached(stage, hash).filter(other -> !other.equals(runId));
-        Optional<StageManifest> theirs = source.flatMap(other -> runs.stage(other, stage))
-                .filter(m -> RunStatus.SUCCEEDED.equals(m.status) && hash.equals(m.inputsHash) && artifacts.verify(m.artifacts));
-        if (theirs.isEmpty()) {
-            return Optional.empty();
-        }
-        String from = RunStore.stagePrefix(source.get(), stage);
+    private static boolean ownOutputs(StageManifest manifest, Identity id, Artifacts artifacts) {
+        return RunStatus.SUCCEEDED.equals(manifest.status) && id.hash().equals(manifest.inputsHash)
+                && artifacts.verify(manifest.artifacts);
+    }
+
+    /** Another run's verified outputs of a stage. */
+    private record Cached(String run, StageManifest manifest) {}
+
+    /** Another run's verified outputs for the same inputs and settings. */
+    private Optional<Cached> cached(String runId, Stage stage, Identity id, Artifacts artifacts) {
+        return runs.cached(stage, id.hash()).filter(other -> !other.equals(runId))
+                .flatMap(other -> runs.stage(other, stage).map(m -> new Cached(other, m)))
+                .filter(c -> RunStatus.SUCCEEDED.equals(c.manifest().status) && id.hash().equals(c.manifest().inputsHash)
+                        && artifacts.verify(c.manifest().artifacts));
+    }
+
+    /** Another run's outputs copied into this run, so each run stays self-contained. */
+    private StageResult copy(String runId, Stage stage, Identity id, Cached cached) {
+        String source = cached.run();
+        StageManifest theirs = cached.manifest();
+        String from = RunStore.stagePrefix(source, stage);
         String to = RunStore.stagePrefix(runId, stage);
         List<Artifact> copied = new ArrayList<>();
-        for (Artifact a : theirs.get().artifacts) {
+        for (Artifact a : theirs.artifacts) {
             String key = to + a.key().substring(from.length());
             runs.objects().copy(a.key(), key);
             copied.add(new Artifact(a.name(), key, a.sha256(), a.size(), a.count()));
         }
         StageManifest mine = new StageManifest(stage.id());
         mine.status = RunStatus.SUCCEEDED;
-        mine.inputsHash = hash;
-        mine.settings = settings;
-        mine.inputs = inputs;
+        mine.inputsHash = id.hash();
+        mine.settings = id.settings();
+        mine.inputs = id.inputs();
         mine.artifacts = copied;
-        mine.metrics = theirs.get().metrics;
-        mine.reusedFrom = source.get();
+        mine.metrics = theirs.metrics;
+        mine.reusedFrom = source;
         runs.save(runId, mine);
-        return Optional.of(new StageResult(stage.id(), copied, mine.metrics, source.get()));
+        return new StageResult(stage.id(), copied, mine.metrics, source);
     }
 
     static String inputsHash(Stage stage, Map<String, Object> settings, List<Artifact> inputs) {

@@ -1,11 +1,15 @@
 package ai.instructflow.activities.worker;
 
 import ai.instructflow.activities.RunActivitiesImpl;
+import ai.instructflow.activities.labeling.LabelStore;
+import ai.instructflow.activities.labeling.LabelingActivitiesImpl;
+import ai.instructflow.activities.labeling.LabelingClient;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.stages.StageActivitiesImpl;
 import ai.instructflow.activities.stages.StageRunner;
 import ai.instructflow.workflows.PipelineWorkflowImpl;
 import ai.instructflow.workflows.TaskQueues;
+import ai.instructflow.workflows.labeling.LabelingQueueWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -20,27 +24,38 @@ import java.time.Duration;
  */
 public final class PlatformWorker implements AutoCloseable {
 
+    private static final int LABELING_SLOTS = 4;
+
     private final WorkerFactory factory;
 
     public PlatformWorker(WorkflowClient client, RunStore runs, WorkerSettings settings) {
         String identity = ManagementFactory.getRuntimeMXBean().getName();
         factory = WorkerFactory.newInstance(client);
         StageRunner runner = new StageRunner(runs, client, identity, settings.progressEvery());
+        LabelingActivitiesImpl labeling = new LabelingActivitiesImpl(runner, runs,
+                new LabelingClient(client, new LabelStore(runs.objects())), settings.device());
         for (String queue : settings.queues()) {
-            Worker worker = factory.newWorker(queue, WorkerOptions.newBuilder()
-                    .setIdentity(identity)
-                    .setMaxConcurrentActivityExecutionSize(1)
-                    // heartbeats reach the service every second: cancels arrive within a step
-                    .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1))
-                    // a dead worker's sticky queue would otherwise hold its workflows' next tasks
-                    .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
-                    .build());
-            worker.registerActivitiesImplementations(new StageActivitiesImpl(runner, runs, settings.device()));
+            Worker worker = factory.newWorker(queue, options(identity, 1));
+            worker.registerActivitiesImplementations(new StageActivitiesImpl(runner, runs, settings.device()), labeling);
             if (queue.equals(TaskQueues.CPU)) {
-                worker.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
+                worker.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class, LabelingQueueWorkflowImpl.class);
                 worker.registerActivitiesImplementations(new RunActivitiesImpl(runs));
+                // bookkeeping and simulated labelers run beside the stage slot: a queue never waits on training
+                factory.newWorker(TaskQueues.LABELING, options(identity, LABELING_SLOTS))
+                        .registerActivitiesImplementations(labeling);
             }
         }
+    }
+
+    private static WorkerOptions options(String identity, int activitySlots) {
+        return WorkerOptions.newBuilder()
+                .setIdentity(identity)
+                .setMaxConcurrentActivityExecutionSize(activitySlots)
+                // heartbeats reach the service every second: cancels arrive within a step
+                .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1))
+                // a dead worker's sticky queue would otherwise hold its workflows' next tasks
+                .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
+                .build();
     }
 
     public PlatformWorker start() {

@@ -47,6 +47,16 @@ public final class Recipe {
     public record Rankings(List<Comparison> train, List<Comparison> heldOut, double labelerTemperature,
                            double agreement) {}
 
+    /** Prompts for people to answer or rank: some to train on, some held out for measuring. */
+    public record Prompts(List<SuitePrompt> train, List<SuitePrompt> heldOut) {}
+
+    /**
+     * What labelers rank in step 2: K SFT samples per prompt, and the Bradley–Terry temperature at
+     * which simulated labelers of these samples agree as often as the paper's people did.
+     */
+    public record Samples(Prompts prompts, List<List<String>> train, List<List<String>> heldOut,
+                          double labelerTemperature) {}
+
     private final PipelineConfig config;
     private final PromptFormat format = new PromptFormat(new ByteTokenizer());
     private final TaskSuite suite;
@@ -71,10 +81,20 @@ public final class Recipe {
     }
 
     public Demonstrations demonstrations(Random rng) {
-        SimulatedDemonstrator demonstrator = new SimulatedDemonstrator(config.demonstrators());
-        List<Demonstration> train = demonstrate(suite.sample(Split.TRAIN, config.demonstrations(), rng), demonstrator, rng);
-        List<Demonstration> eval = demonstrate(suite.sample(Split.HELD_OUT, EVAL_DEMONSTRATIONS, rng), demonstrator, rng);
+        List<Demonstration> train = demonstrate(suite.sample(Split.TRAIN, config.demonstrations(), rng), rng);
+        List<Demonstration> eval = demonstrate(suite.sample(Split.HELD_OUT, EVAL_DEMONSTRATIONS, rng), rng);
         return new Demonstrations(train, eval);
+    }
+
+    /** Step 1's prompts, for people (or the simulated demonstrators) to answer through the labeling queue. */
+    public Prompts demonstrationPrompts(Random rng) {
+        return new Prompts(suite.sample(Split.TRAIN, config.demonstrations(), rng),
+                suite.sample(Split.HELD_OUT, EVAL_DEMONSTRATIONS, rng));
+    }
+
+    /** A simulated demonstrator's answer, uneven as people's are (the suite's demonstrator rates). */
+    public String demonstrate(SuitePrompt prompt, Random rng) {
+        return new SimulatedDemonstrator(config.demonstrators()).demonstrate(prompt, rng);
     }
 
     /** The base model: a fresh GPT of the configured preset (the paper starts from pretrained GPT-3). */
@@ -89,16 +109,64 @@ public final class Recipe {
 
     /** K samples per prompt from the SFT model, ranked by the training labelers calibrated to the paper's agreement. */
     public Rankings rankings(GPT sft, Random rng) {
-        List<SuitePrompt> prompts = suite.sample(Split.TRAIN, config.comparisonPrompts(), rng);
-        List<SuitePrompt> heldOutPrompts = suite.sample(Split.HELD_OUT, config.heldOutComparisons(), rng);
-        List<List<String>> samples = sampleK(sft, prompts, rng);
-        List<List<String>> heldOutSamples = sampleK(sft, heldOutPrompts, rng);
-        List<ResponsePair> pairs = distinctPairs(prompts, samples);
-        double temperature = LabelerPool.calibrate(pairs, LabelerPool.TARGET_AGREEMENT);
-        LabelerPool labelers = LabelerPool.training(config.labelers(), temperature, config.seed());
-        double agreement = labelers.measureAgreement(pairs, new Random(config.seed()));
-        return new Rankings(rank(prompts, samples, labelers, rng), rank(heldOutPrompts, heldOutSamples, labelers, rng),
-                temperature, agreement);
+        Samples samples = comparisonSamples(sft, rng);
+        LabelerPool labelers = trainingLabelers(samples.labelerTemperature());
+        double agreement = labelers.measureAgreement(distinctPairs(samples.prompts().train(), samples.train()),
+                new Random(config.seed()));
+        return new Rankings(rank(samples.prompts().train(), samples.train(), labelers, rng),
+                rank(samples.prompts().heldOut(), samples.heldOut(), labelers, rng),
+                samples.labelerTemperature(), agreement);
+    }
+
+    /** Step 2's comparison work before anyone ranks: K samples per prompt and the simulated labelers' calibration. */
+    public Samples comparisonSamples(GPT sft, Random rng) {
+        Prompts prompts = new Prompts(suite.sample(Split.TRAIN, config.comparisonPrompts(), rng),
+                suite.sample(Split.HELD_OUT, config.heldOutComparisons(), rng));
+        List<List<String>> train = sampleK(sft, prompts.train(), rng);
+        List<List<String>> heldOut = sampleK(sft, prompts.heldOut(), rng);
+        double temperature = LabelerPool.calibrate(distinctPairs(prompts.train(), train), LabelerPool.TARGET_AGREEMENT);
+        return new Samples(prompts, train, heldOut, temperature);
+    }
+
+    /**
+     * The simulated judges' temperature for comparisons that came from elsewhere (an imported file),
+     * calibrated on their distinct pairs of suite prompts; 1 when none are the suite's.
+     */
+    public double labelerTemperature(List<Comparison> comparisons) {
+        List<SuitePrompt> prompts = new ArrayList<>();
+        List<List<String>> texts = new ArrayList<>();
+        for (Comparison c : comparisons) {
+            SuitePrompt.parse(format.promptText(c.prompt())).ifPresent(prompt -> {
+                prompts.add(prompt);
+                texts.add(c.responses().stream().map(format::responseText).toList());
+            });
+        }
+        List<ResponsePair> pairs = distinctPairs(prompts, texts);
+        return pairs.isEmpty() ? 1.0 : LabelerPool.calibrate(pairs, LabelerPool.TARGET_AGREEMENT);
+    }
+
+    /** The group whose rankings train the reward model. */
+    public LabelerPool trainingLabelers(double temperature) {
+        return LabelerPool.training(config.labelers(), temperature, config.seed());
+    }
+
+    /**
+     * Ranks (0 = best) from a labeler's order of the responses, best first. Identical samples are a
+     * tie, as a labeler would mark them: no preference to learn.
+     */
+    public static int[] ranks(int[] order, List<String> responses) {
+        int[] ranks = new int[order.length];
+        for (int position = 0; position < order.length; position++) {
+            ranks[order[position]] = position;
+        }
+        for (int a = 0; a < ranks.length; a++) {
+            for (int b = 0; b < ranks.length; b++) {
+                if (responses.get(a).equals(responses.get(b))) {
+                    ranks[a] = Math.min(ranks[a], ranks[b]);
+                }
+            }
+        }
+        return ranks;
     }
 
     /** The reward model starts from the SFT model with a scalar head in place of the unembedding. */
@@ -145,7 +213,8 @@ public final class Recipe {
         return LabelerPool.heldOut(config.labelers(), temperature, config.seed());
     }
 
-    private List<Demonstration> demonstrate(List<SuitePrompt> prompts, SimulatedDemonstrator demonstrator, Random rng) {
+    private List<Demonstration> demonstrate(List<SuitePrompt> prompts, Random rng) {
+        SimulatedDemonstrator demonstrator = new SimulatedDemonstrator(config.demonstrators());
         List<Demonstration> out = new ArrayList<>(prompts.size());
         for (SuitePrompt p : prompts) {
             out.add(new Demonstration(format.prompt(p.prompt()), format.response(demonstrator.demonstrate(p, rng))));
@@ -191,20 +260,8 @@ public final class Recipe {
         for (int i = 0; i < prompts.size(); i++) {
             List<String> responses = samples.get(i);
             int[] order = labelers.pick(rng).rank(prompts.get(i), responses, rng);
-            int[] ranks = new int[order.length];
-            for (int position = 0; position < order.length; position++) {
-                ranks[order[position]] = position;
-            }
-            // Identical samples are a tie, as a labeler would mark them: no preference to learn.
-            for (int a = 0; a < ranks.length; a++) {
-                for (int b = 0; b < ranks.length; b++) {
-                    if (responses.get(a).equals(responses.get(b))) {
-                        ranks[a] = Math.min(ranks[a], ranks[b]);
-                    }
-                }
-            }
             out.add(new Comparison(format.prompt(prompts.get(i).prompt()),
-                    responses.stream().map(format::response).toList(), ranks));
+                    responses.stream().map(format::response).toList(), ranks(order, responses)));
         }
         return out;
     }

@@ -1,0 +1,47 @@
+package ai.instructflow.activities.labeling;
+
+import ai.instructflow.workflows.labeling.QueueState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/** What a closed queue collected: its tasks and every label it counted, read back from object storage. */
+public record Collected(QueueState queue, QueueMeta meta, List<LabelingTask> tasks, List<Label> labels) {
+
+    public static Collected read(LabelStore store, QueueState queue) {
+        String prefix = queue.spec().prefix();
+        return new Collected(queue, store.meta(prefix), store.tasks(prefix), store.labels(store.accepted(prefix)));
+    }
+
+    /** Each label as a row of the stage's dataset, on the side its task was drawn for. */
+    public <T> Split<T> split(String what, int maxHeldOut, BiFunction<LabelingTask, Label, T> row) {
+        List<T> train = new ArrayList<>();
+        List<T> heldOut = new ArrayList<>();
+        for (Label label : labels) {
+            LabelingTask task = tasks.get(label.task());
+            (LabelingTask.HELD_OUT.equals(task.split()) ? heldOut : train).add(row.apply(task, label));
+        }
+        if (train.size() + heldOut.size() < 2) {
+            throw new IllegalArgumentException(what + ": the queue collected " + labels.size()
+                    + " label(s) before it ended (" + queue.endedBy() + "); at least 2 are needed");
+        }
+        if (train.isEmpty() || heldOut.isEmpty()) {
+            List<T> all = new ArrayList<>(train);
+            all.addAll(heldOut);
+            return Split.lastTenth(what, all, maxHeldOut);
+        }
+        return new Split<>(train, heldOut);
+    }
+
+    /** The queue's counts, for the stage's metrics. */
+    public Map<String, Double> metrics() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("labels", (double) labels.size());
+        out.put("labelers", (double) labels.stream().map(Label::labeler).distinct().count());
+        out.put("tasks", (double) tasks.size());
+        out.put("completed_tasks", (double) queue.completed());
+        return out;
+    }
+}

@@ -1,0 +1,132 @@
+package ai.instructflow.activities.labeling;
+
+import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.activities.stages.JsonLines;
+import ai.instructflow.activities.storage.ObjectStore;
+import ai.instructflow.workflows.labeling.LabelBatch;
+import ai.instructflow.activities.stages.Artifacts;
+import ai.instructflow.workflows.Artifact;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A labeling queue's folder in object storage, the record of everything people did:
+ * <pre>
+ *   {prefix}queue.json                       what the tasks are (QueueMeta)
+ *   {prefix}tasks.jsonl                      the tasks, one per line
+ *   {prefix}labels/{labeler}/{submission}.jsonl   each submission's labels, written before the queue counts them
+ *   {prefix}accepted/{chunk}.jsonl           the submissions the queue counted, in order
+ * </pre>
+ */
+public final class LabelStore {
+
+    private static final String JSONL = "application/x-ndjson";
+    private static final int CACHED_TASK_FILES = 8;
+
+    private final ObjectStore objects;
+    /** Tasks never change once written, and every lease needs them: keep the recent queues' in memory. */
+    private final Map<String, List<LabelingTask>> tasks = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, List<LabelingTask>> eldest) {
+                    return size() > CACHED_TASK_FILES;
+                }
+            });
+
+    public LabelStore(ObjectStore objects) {
+        this.objects = objects;
+    }
+
+    public boolean exists(String prefix) {
+        return objects.exists(prefix + "queue.json");
+    }
+
+    /** Tasks first, then the meta that marks the folder complete, so a half-written folder is never used. */
+    public void create(String prefix, QueueMeta meta, List<LabelingTask> rows) {
+        objects.put(prefix + "tasks.jsonl", out -> {
+            for (LabelingTask t : rows) {
+                JsonLines.write(out, t);
+            }
+        }, JSONL);
+        try {
+            objects.put(prefix + "queue.json", RunStore.JSON.writeValueAsBytes(meta), "application/json");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public QueueMeta meta(String prefix) {
+        return objects.read(prefix + "queue.json", in -> RunStore.JSON.readValue(in, QueueMeta.class));
+    }
+
+    public List<LabelingTask> tasks(String prefix) {
+        List<LabelingTask> cached = tasks.get(prefix);
+        if (cached != null) {
+            return cached;
+        }
+        List<LabelingTask> read = List.copyOf(readLines(prefix + "tasks.jsonl", LabelingTask.class));
+        tasks.put(prefix, read);
+        return read;
+    }
+
+    /** Stores one submission's labels; the returned batch is what the queue's submit update references. */
+    public LabelBatch putLabels(String prefix, String labeler, String submissionId, List<Label> labels) {
+        String key = prefix + "labels/" + URLEncoder.encode(labeler, StandardCharsets.UTF_8) + "/" + submissionId + ".jsonl";
+        ObjectStore.Stored stored = objects.put(key, out -> {
+            for (Label label : labels) {
+                JsonLines.write(out, label);
+            }
+        }, JSONL);
+        return new LabelBatch(labeler, submissionId, labels.stream().map(Label::task).toList(), key, stored.sha256());
+    }
+
+    public void putAccepted(String prefix, int chunk, List<LabelBatch> batches) {
+        objects.put(prefix + String.format("accepted/%08d.jsonl", chunk), out -> {
+            for (LabelBatch b : batches) {
+                JsonLines.write(out, b);
+            }
+        }, JSONL);
+    }
+
+    public List<String> chunks(String prefix) {
+        return objects.list(prefix + "accepted/");
+    }
+
+    /** Every submission the queue counted, over all its executions (a resumed run continues the numbering). */
+    public List<LabelBatch> accepted(String prefix) {
+        List<LabelBatch> out = new ArrayList<>();
+        for (String key : chunks(prefix)) {
+            out.addAll(readLines(key, LabelBatch.class));
+        }
+        return out;
+    }
+
+    /** The labels of counted submissions; a label file changed after it was counted is refused, not trusted. */
+    public List<Label> labels(List<LabelBatch> batches) {
+        Artifacts verified = new Artifacts(objects);
+        List<Label> out = new ArrayList<>();
+        for (LabelBatch b : batches) {
+            out.addAll(verified.load(new Artifact("labels", b.key(), b.sha256(), 0, b.tasks().size()),
+                    in -> lines(in, Label.class)));
+        }
+        return out;
+    }
+
+    private <T> List<T> readLines(String key, Class<T> type) {
+        return objects.read(key, in -> lines(in, type));
+    }
+
+    private static <T> List<T> lines(InputStream in, Class<T> type) throws IOException {
+        List<T> rows = new ArrayList<>();
+        JsonLines.forEach(in, (number, text) -> rows.add(RunStore.JSON.readValue(text, type)));
+        return rows;
+    }
+}

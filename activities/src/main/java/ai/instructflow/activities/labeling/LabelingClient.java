@@ -1,0 +1,201 @@
+package ai.instructflow.activities.labeling;
+
+import ai.instructflow.workflows.FieldError;
+import ai.instructflow.workflows.labeling.LabelBatch;
+import ai.instructflow.workflows.labeling.LabelingQueueWorkflow;
+import ai.instructflow.workflows.labeling.LabelingQueues;
+import ai.instructflow.workflows.labeling.LeaseGrant;
+import ai.instructflow.workflows.labeling.LeaseRequest;
+import ai.instructflow.workflows.labeling.QueueSpec;
+import ai.instructflow.workflows.labeling.QueueState;
+import ai.instructflow.workflows.labeling.SubmitAck;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The one way labels reach a queue, for people (through the API) and the simulated labelers alike:
+ * validate, store the labels' text in object storage, then submit the reference through the queue's
+ * update, which counts it once.
+ */
+public final class LabelingClient {
+
+    private static final Pattern SUBMISSION_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
+    /** A lease with its tasks' content, and the queue it came from. */
+    public record Leased(LeaseGrant grant, List<LabelingTask> tasks, QueueState queue) {}
+
+    private final WorkflowClient client;
+    private final LabelStore store;
+
+    public LabelingClient(WorkflowClient client, LabelStore store) {
+        this.client = client;
+        this.store = store;
+    }
+
+    public QueueState state(String runId, String stage) {
+        try {
+            return queue(runId, stage).state();
+        } catch (WorkflowNotFoundException e) {
+            throw noQueue(runId, stage);
+        } catch (WorkflowException e) {
+            throw rootIsNotFound(e) ? noQueue(runId, stage) : e;
+        }
+    }
+
+    public Leased lease(String runId, String stage, String labeler, int max) {
+        LeaseGrant grant = call(runId, stage, () -> queue(runId, stage).lease(new LeaseRequest(labeler, max)));
+        QueueState state = state(runId, stage);
+        List<LabelingTask> all = store.tasks(state.spec().prefix());
+        return new Leased(grant, grant.tasks().stream().map(all::get).toList(), state);
+    }
+
+    /** Stores and submits one labeler's labels; the same submission id again is acknowledged as a duplicate. */
+    public SubmitAck submit(String runId, String stage, String labeler, String submissionId, List<Label> labels) {
+        QueueSpec spec = state(runId, stage).spec();
+        List<FieldError> errors = validate(spec, submissionId, labels);
+        if (!errors.isEmpty()) {
+            throw new LabelingException(LabelingException.Reason.INVALID, "invalid submission", errors);
+        }
+        LabelBatch batch = store.putLabels(spec.prefix(), labeler, submissionId, labels);
+        return call(runId, stage, () -> queue(runId, stage).submit(batch));
+    }
+
+    public QueueState close(String runId, String stage) {
+        return call(runId, stage, () -> queue(runId, stage).close());
+    }
+
+    /** Every reason a submission is refused before it is stored, each with its field. */
+    static List<FieldError> validate(QueueSpec spec, String submissionId, List<Label> labels) {
+        List<FieldError> errors = new ArrayList<>();
+        if (submissionId == null || !SUBMISSION_ID.matcher(submissionId).matches()) {
+            errors.add(new FieldError("submission_id", "must be 1 to 100 letters, digits, '.', '_' or '-'"));
+        }
+        if (labels == null || labels.isEmpty()) {
+            errors.add(new FieldError("labels", "at least one label is required"));
+            return errors;
+        }
+        for (Label label : labels) {
+            if (QueueSpec.DEMONSTRATION.equals(spec.kind())) {
+                completion(label.completion(), errors);
+            } else {
+                ranks(label.ranks(), spec.k(), spec.ties(), errors);
+            }
+        }
+        return errors;
+    }
+
+    private static void completion(String text, List<FieldError> errors) {
+        if (text == null || text.isBlank()) {
+            errors.add(new FieldError("completion", "is required: the response you would want the model to give"));
+        } else if (text.length() > TextLimits.MAX_RESPONSE_CHARS) {
+            errors.add(new FieldError("completion", "must be at most " + TextLimits.MAX_RESPONSE_CHARS
+                    + " characters, got " + text.length()));
+        } else if (!wellFormed(text)) {
+            errors.add(new FieldError("completion", "must be valid UTF-8 text without NUL characters"));
+        }
+    }
+
+    private static void ranks(int[] ranks, int k, boolean ties, List<FieldError> errors) {
+        if (ranks == null || ranks.length != k) {
+            errors.add(new FieldError("ranks", "must rank all " + k + " responses, one rank per response"));
+            return;
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (int r : ranks) {
+            if (r < 0 || r >= k) {
+                errors.add(new FieldError("ranks", "each rank must be between 0 (best) and " + (k - 1) + ", got " + r));
+                return;
+            }
+            seen.add(r);
+        }
+        if (!ties && seen.size() != k) {
+            errors.add(new FieldError("ranks", "must be a permutation of 0.." + (k - 1) + " (this queue allows no ties)"));
+        } else if (!seen.contains(0)) {
+            errors.add(new FieldError("ranks", "some response must rank best (0)"));
+        }
+    }
+
+    /** Java strings hold UTF-16; a lone surrogate (from a JSON escape) has no UTF-8 form. */
+    private static boolean wellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private LabelingQueueWorkflow queue(String runId, String stage) {
+        return client.newWorkflowStub(LabelingQueueWorkflow.class, LabelingQueues.id(runId, stage));
+    }
+
+    /** An update, with the queue's refusals turned into reasons a client can act on. */
+    private <T> T call(String runId, String stage, java.util.function.Supplier<T> update) {
+        try {
+            return update.get();
+        } catch (WorkflowUpdateException e) {
+            if (e.getCause() instanceof ApplicationFailure failure) {
+                throw new LabelingException(switch (failure.getType()) {
+                    case LabelingQueues.CLOSED -> LabelingException.Reason.CLOSED;
+                    case LabelingQueues.NOT_LEASED -> LabelingException.Reason.NOT_LEASED;
+                    default -> LabelingException.Reason.INVALID;
+                }, failure.getOriginalMessage());
+            }
+            throw e;
+        } catch (WorkflowNotFoundException e) {
+            throw closedOrMissing(runId, stage);
+        } catch (WorkflowException e) {
+            if (rootIsNotFound(e)) {
+                throw closedOrMissing(runId, stage);
+            }
+            throw e;
+        }
+    }
+
+    /** An update to a queue that has completed fails as not found; say which it is. */
+    private LabelingException closedOrMissing(String runId, String stage) {
+        try {
+            WorkflowExecutionStatus status = client.newUntypedWorkflowStub(LabelingQueues.id(runId, stage))
+                    .describe().getStatus();
+            if (status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+                return new LabelingException(LabelingException.Reason.CLOSED,
+                        "the " + stage + " queue of run " + runId + " is closed");
+            }
+        } catch (WorkflowNotFoundException e) {
+            // never opened: reported below
+        }
+        return noQueue(runId, stage);
+    }
+
+    private static boolean rootIsNotFound(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static LabelingException noQueue(String runId, String stage) {
+        return new LabelingException(LabelingException.Reason.NO_QUEUE,
+                "run " + runId + " has no " + stage + " labeling queue (not started yet, or the stage needs no labels)");
+    }
+}

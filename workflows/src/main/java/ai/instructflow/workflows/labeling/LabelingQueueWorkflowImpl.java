@@ -1,0 +1,258 @@
+package ai.instructflow.workflows.labeling;
+
+import ai.instructflow.workflows.TaskQueues;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The queue's state lives here and only here: labels per task, who did which task, who holds which
+ * lease. Leases expire lazily (a task whose lease has run out is free for the next asker), accepted
+ * submissions go to object storage in chunks through an activity, and the history is renewed with
+ * continue-as-new before it grows large.
+ */
+public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
+
+    private static final int HISTORY_LIMIT = 10_000;
+    private static final int MAX_LEASE = 1000;
+
+    private final LabelingActivities activities = Workflow.newActivityStub(LabelingActivities.class,
+            ActivityOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.LABELING)
+                    .setStartToCloseTimeout(Duration.ofMinutes(1))
+                    .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(10)).build())
+                    .build());
+
+    private QueueSpec spec;
+    private int[] labels;
+    private final Map<String, BitSet> done = new TreeMap<>();
+    private final Map<String, LeaseGrant> leases = new TreeMap<>();
+    private final List<LabelBatch> pending = new ArrayList<>();
+    private int completed;
+    private long labelCount;
+    private int chunks;
+    private long openedAt;
+    private boolean closeRequested;
+    private String endedBy;
+
+    @Override
+    public QueueState run(QueueSpec queue) {
+        restore(queue);
+        try {
+            while (!finished()) {
+                long remaining = spec.deadline() - Workflow.currentTimeMillis();
+                if (remaining <= 0) {
+                    endedBy = "deadline";
+                    break;
+                }
+                Workflow.await(Duration.ofMillis(remaining), () -> !pending.isEmpty() || finished());
+                flush();
+                if (Workflow.getInfo().isContinueAsNewSuggested() || Workflow.getInfo().getHistoryLength() > HISTORY_LIMIT) {
+                    Workflow.await(Workflow::isEveryHandlerFinished);
+                    flush();
+                    Workflow.continueAsNew(spec.withLedger(ledger()));
+                }
+            }
+            if (endedBy == null) {
+                endedBy = closeRequested ? "closed" : "quota";
+            }
+            Workflow.await(Workflow::isEveryHandlerFinished);
+            flush();
+            return state();
+        } catch (CanceledFailure cancelled) {
+            // the run was cancelled: keep every accepted label on record for the resume
+            endedBy = "cancelled";
+            Workflow.newDetachedCancellationScope(this::flush).run();
+            throw cancelled;
+        }
+    }
+
+    @Override
+    public void validateLease(LeaseRequest request) {
+        requireOpen();
+        requireLabeler(request.labeler());
+        if (request.max() < 1 || request.max() > MAX_LEASE) {
+            throw invalid("max must be between 1 and " + MAX_LEASE);
+        }
+    }
+
+    @Override
+    public LeaseGrant lease(LeaseRequest request) {
+        long now = Workflow.currentTimeMillis();
+        BitSet mine = done.computeIfAbsent(request.labeler(), l -> new BitSet(spec.tasks()));
+        LeaseGrant held = leases.get(request.labeler());
+        if (held != null && held.expiresAt() > now) {
+            List<Integer> open = held.tasks().stream().filter(t -> !mine.get(t) && labels[t] < spec.overlap()).toList();
+            if (!open.isEmpty()) {
+                return new LeaseGrant(open, held.expiresAt(), null);
+            }
+        }
+        leases.remove(request.labeler());
+        int[] leasedToOthers = leasedCounts(now);
+        List<Integer> picked = new ArrayList<>();
+        boolean anyWanting = false;
+        for (int t = 0; t < spec.tasks() && picked.size() < request.max(); t++) {
+            if (labels[t] + leasedToOthers[t] >= spec.overlap()) {
+                anyWanting |= labels[t] < spec.overlap();
+                continue;
+            }
+            if (mine.get(t)) {
+                anyWanting = true;
+                continue;
+            }
+            picked.add(t);
+        }
+        if (picked.isEmpty()) {
+            return LeaseGrant.none(anyWanting
+                    ? "every task that still wants a label is leased to someone else or was already labeled by you; try again later"
+                    : "every task has its labels");
+        }
+        LeaseGrant grant = new LeaseGrant(List.copyOf(picked), now + spec.leaseSeconds() * 1000, null);
+        leases.put(request.labeler(), grant);
+        return grant;
+    }
+
+    @Override
+    public void validateSubmit(LabelBatch batch) {
+        requireOpen();
+        requireLabeler(batch.labeler());
+        if (batch.tasks() == null || batch.tasks().isEmpty() || batch.key() == null || batch.sha256() == null) {
+            throw invalid("a submission names its tasks and its stored labels");
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (Integer t : batch.tasks()) {
+            if (t == null || t < 0 || t >= spec.tasks() || !seen.add(t)) {
+                throw invalid("task " + t + " is not a task of this queue, or is named twice");
+            }
+        }
+        BitSet mine = done.get(batch.labeler());
+        long already = batch.tasks().stream().filter(t -> mine != null && mine.get(t)).count();
+        if (already == batch.tasks().size()) {
+            return;  // a retried submit: acknowledged as a duplicate
+        }
+        if (already > 0) {
+            throw invalid("some of these tasks were already submitted by " + batch.labeler());
+        }
+        LeaseGrant held = leases.get(batch.labeler());
+        for (int t : batch.tasks()) {
+            if (held == null || !held.tasks().contains(t)) {
+                throw ApplicationFailure.newFailure("task " + t + " is not leased to " + batch.labeler()
+                        + "; lease it first", LabelingQueues.NOT_LEASED);
+            }
+            if (labels[t] >= spec.overlap()) {
+                throw ApplicationFailure.newFailure("the lease on task " + t + " ran out and others gave it all "
+                        + spec.overlap() + " labels", LabelingQueues.NOT_LEASED);
+            }
+        }
+    }
+
+    @Override
+    public SubmitAck submit(LabelBatch batch) {
+        BitSet mine = done.computeIfAbsent(batch.labeler(), l -> new BitSet(spec.tasks()));
+        if (mine.get(batch.tasks().get(0))) {
+            return new SubmitAck(false, true);
+        }
+        for (int t : batch.tasks()) {
+            mine.set(t);
+            if (++labels[t] == spec.overlap()) {
+                completed++;
+            }
+        }
+        labelCount += batch.tasks().size();
+        pending.add(batch);
+        return new SubmitAck(true, false);
+    }
+
+    @Override
+    public QueueState close() {
+        closeRequested = true;
+        return state();
+    }
+
+    @Override
+    public QueueState state() {
+        long now = Workflow.currentTimeMillis();
+        int[] leased = leasedCounts(now);
+        int leasedTasks = 0;
+        int available = 0;
+        for (int t = 0; t < spec.tasks(); t++) {
+            leasedTasks += leased[t] > 0 ? 1 : 0;
+            available += labels[t] + leased[t] < spec.overlap() ? 1 : 0;
+        }
+        Map<String, Integer> perLabeler = new LinkedHashMap<>();
+        done.forEach((labeler, tasks) -> perLabeler.put(labeler, tasks.cardinality()));
+        return new QueueState(spec, endedBy == null && !finished(), endedBy, completed, labelCount, leasedTasks,
+                available, perLabeler, openedAt, now);
+    }
+
+    private void restore(QueueSpec queue) {
+        spec = queue;
+        QueueLedger ledger = queue.ledger();
+        labels = ledger == null ? new int[queue.tasks()] : ledger.labels().clone();
+        if (ledger != null) {
+            ledger.done().forEach((labeler, bits) -> done.put(labeler, BitSet.valueOf(bits)));
+            leases.putAll(ledger.leases());
+            chunks = ledger.chunks();
+        }
+        openedAt = ledger != null && ledger.openedAt() > 0 ? ledger.openedAt() : Workflow.currentTimeMillis();
+        for (int count : labels) {
+            labelCount += count;
+            completed += count >= queue.overlap() ? 1 : 0;
+        }
+    }
+
+    private QueueLedger ledger() {
+        Map<String, long[]> bits = new TreeMap<>();
+        done.forEach((labeler, tasks) -> bits.put(labeler, tasks.toLongArray()));
+        return new QueueLedger(labels.clone(), bits, Map.copyOf(leases), chunks, openedAt);
+    }
+
+    /** How many unexpired leases hold each task. */
+    private int[] leasedCounts(long now) {
+        int[] counts = new int[spec.tasks()];
+        leases.values().stream().filter(l -> l.expiresAt() > now).forEach(l -> l.tasks().forEach(t -> counts[t]++));
+        return counts;
+    }
+
+    private void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<LabelBatch> batch = List.copyOf(pending);
+        pending.clear();
+        activities.record(spec.prefix(), chunks++, batch);
+    }
+
+    private boolean finished() {
+        return closeRequested || endedBy != null || completed >= spec.quota();
+    }
+
+    private void requireOpen() {
+        if (finished()) {
+            throw ApplicationFailure.newFailure("the " + spec.stage() + " queue of run " + spec.runId()
+                    + " is closed (" + (endedBy != null ? endedBy : closeRequested ? "closed" : "quota met") + ")",
+                    LabelingQueues.CLOSED);
+        }
+    }
+
+    private static void requireLabeler(String labeler) {
+        if (labeler == null || labeler.isBlank()) {
+            throw invalid("a labeler is required");
+        }
+    }
+
+    private static ApplicationFailure invalid(String message) {
+        return ApplicationFailure.newFailure(message, LabelingQueues.INVALID);
+    }
+}
