@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -53,6 +54,9 @@ public final class LabelingClient {
 
     public Leased lease(String runId, String stage, String labeler, int max) {
         LeaseGrant grant = call(runId, stage, () -> queue(runId, stage).lease(new LeaseRequest(labeler, max)));
+        if (grant.refused() != null) {
+            throw refusal(grant.refused(), grant.reason());
+        }
         QueueState state = state(runId, stage);
         List<LabelingTask> all = store.tasks(state.spec().prefix());
         return new Leased(grant, grant.tasks().stream().map(all::get).toList(), state);
@@ -66,7 +70,11 @@ public final class LabelingClient {
             throw new LabelingException(LabelingException.Reason.INVALID, "invalid submission", errors);
         }
         LabelBatch batch = store.putLabels(spec.prefix(), labeler, submissionId, labels);
-        return call(runId, stage, () -> queue(runId, stage).submit(batch));
+        SubmitAck ack = call(runId, stage, () -> queue(runId, stage).submit(batch));
+        if (ack.refused() != null) {
+            throw refusal(ack.refused(), ack.reason());
+        }
+        return ack;
     }
 
     public QueueState close(String runId, String stage) {
@@ -148,18 +156,13 @@ public final class LabelingClient {
     }
 
     /** An update, with the queue's refusals turned into reasons a client can act on. */
-    private <T> T call(String runId, String stage, java.util.function.Supplier<T> update) {
+    private <T> T call(String runId, String stage, Supplier<T> update) {
         try {
             return update.get();
         } catch (WorkflowUpdateException e) {
-            if (e.getCause() instanceof ApplicationFailure failure) {
-                throw new LabelingException(switch (failure.getType()) {
-                    case LabelingQueues.CLOSED -> LabelingException.Reason.CLOSED;
-                    case LabelingQueues.NOT_LEASED -> LabelingException.Reason.NOT_LEASED;
-                    default -> LabelingException.Reason.INVALID;
-                }, failure.getOriginalMessage());
-            }
-            throw e;
+            // the validator refused a malformed request
+            String message = e.getCause() instanceof ApplicationFailure failure ? failure.getOriginalMessage() : e.getMessage();
+            throw new LabelingException(LabelingException.Reason.INVALID, message);
         } catch (WorkflowNotFoundException e) {
             throw closedOrMissing(runId, stage);
         } catch (WorkflowException e) {
@@ -168,6 +171,11 @@ public final class LabelingClient {
             }
             throw e;
         }
+    }
+
+    private static LabelingException refusal(String refused, String reason) {
+        return new LabelingException(LabelingQueues.CLOSED.equals(refused)
+                ? LabelingException.Reason.CLOSED : LabelingException.Reason.NOT_LEASED, reason);
     }
 
     /** An update to a queue that has completed fails as not found; say which it is. */

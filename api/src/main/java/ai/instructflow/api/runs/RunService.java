@@ -5,6 +5,8 @@ import ai.instructflow.activities.registry.RunRecord;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.api.error.ValidationException;
+import ai.instructflow.api.labeling.LabelingService;
+import ai.instructflow.api.labeling.QueueView;
 import ai.instructflow.api.platform.Platform;
 import ai.instructflow.workflows.Artifact;
 import ai.instructflow.workflows.FieldError;
@@ -48,11 +50,15 @@ public class RunService {
     @Inject
     Platform platform;
 
+    @Inject
+    LabelingService labeling;
+
     public RunView submit(RunSpec spec) {
         List<FieldError> errors = new ArrayList<>(RunSpecValidator.validate(spec));
         if (errors.isEmpty()) {
             requireObject(errors, "base_checkpoint", spec.baseCheckpoint());
             requireObject(errors, "demonstrations.dataset", spec.demonstrations() == null ? null : spec.demonstrations().dataset());
+            requireObject(errors, "comparisons.dataset", spec.comparisons() == null ? null : spec.comparisons().dataset());
         }
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
@@ -103,7 +109,9 @@ public class RunService {
             if (m != null) {
                 activitySeconds += m.secondsSince(record.startedAt());
             }
-            stages.add(stageView(stage, m, p));
+            QueueView queue = live != null && m != null && RunStatus.RUNNING.equals(m.status)
+                    ? labeling.live(id, stage.id()).map(QueueView::of).orElse(null) : null;
+            stages.add(stageView(stage, m, queue != null ? collecting(stage, queue) : p, queue));
         }
         return new RunView(record.id(), record.name(), status, live == null ? null : live.stage(), record.createdAt(),
                 record.startedAt(), record.finishedAt(), record.failedStage(), record.error(), record.executions(),
@@ -208,7 +216,13 @@ public class RunService {
         }
     }
 
-    private static RunView.StageView stageView(Stage stage, StageManifest m, StageProgress p) {
+    /** A collect stage's progress is its queue's: tasks with all their labels, of the quota. */
+    private static StageProgress collecting(Stage stage, QueueView q) {
+        return new StageProgress(stage.id(), RunStatus.RUNNING, q.completed(), q.quota(), Map.of("labels", (double) q.labels(),
+                "labels_per_minute", q.labelsPerMinute(), "available", (double) q.available()), 0, 0);
+    }
+
+    private static RunView.StageView stageView(Stage stage, StageManifest m, StageProgress p, QueueView queue) {
         String status = m != null ? m.status : RunStatus.PENDING;
         boolean livelier = p != null && RunStatus.RUNNING.equals(status);
         List<RunView.Attempt> attempts = m == null ? List.of() : m.attempts.stream()
@@ -216,7 +230,8 @@ public class RunService {
                         a.resumedFromStep, a.error)).toList();
         return new RunView.StageView(stage.id(), status, livelier ? p.step() : 0, livelier ? p.total() : 0,
                 livelier ? p.metrics() : (m == null ? Map.of() : m.metrics), attempts,
-                m == null ? null : m.reusedFrom, m == null ? null : m.checkpointStep, m == null ? List.of() : m.artifacts);
+                m == null ? null : m.reusedFrom, m == null ? null : m.checkpointStep, m == null ? List.of() : m.artifacts,
+                queue);
     }
 
     /** The numbers a person looks at first, once the stages that make them have run. */

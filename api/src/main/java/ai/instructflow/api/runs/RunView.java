@@ -1,5 +1,6 @@
 package ai.instructflow.api.runs;
 
+import ai.instructflow.api.labeling.QueueView;
 import ai.instructflow.workflows.Artifact;
 import ai.instructflow.workflows.RunSpec;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -12,10 +13,14 @@ public record RunView(String id, String name, String status, String stage, Strin
                       String finishedAt, String failedStage, String error, int executions, RunSpec spec,
                       List<StageView> stages, Map<String, Double> summary, Timing timing) {
 
-    /** One stage: status, attempts with timings, progress (step of total), latest metrics, artifacts. */
+    /**
+     * One stage: status, attempts with timings, progress (step of total), latest metrics, artifacts;
+     * while a collect stage's queue is open, the queue (progress is then labeled tasks of the quota).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record StageView(String stage, String status, long step, long total, Map<String, Double> metrics,
-                            List<Attempt> attempts, String reusedFrom, Long checkpointStep, List<Artifact> artifacts) {}
+                            List<Attempt> attempts, String reusedFrom, Long checkpointStep, List<Artifact> artifacts,
+                            QueueView labeling) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Attempt(int number, String worker, String status, String startedAt, String finishedAt, Double seconds,

@@ -86,10 +86,14 @@ public final class Recipe {
         return new Demonstrations(train, eval);
     }
 
-    /** Step 1's prompts, for people (or the simulated demonstrators) to answer through the labeling queue. */
+    /**
+     * Step 1's prompts, for people (or the simulated demonstrators) to answer through the labeling
+     * queue, with a tenth as many held out (up to {@link #EVAL_DEMONSTRATIONS}) so a small queue stays small.
+     */
     public Prompts demonstrationPrompts(Random rng) {
+        int heldOut = Math.max(1, Math.min(EVAL_DEMONSTRATIONS, config.demonstrations() / 10));
         return new Prompts(suite.sample(Split.TRAIN, config.demonstrations(), rng),
-                suite.sample(Split.HELD_OUT, EVAL_DEMONSTRATIONS, rng));
+                suite.sample(Split.HELD_OUT, heldOut, rng));
     }
 
     /** A simulated demonstrator's answer, uneven as people's are (the suite's demonstrator rates). */

@@ -3,7 +3,6 @@ package ai.instructflow.workflows.labeling;
 import ai.instructflow.workflows.TaskQueues;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -80,22 +79,24 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
 
     @Override
     public void validateLease(LeaseRequest request) {
-        requireOpen();
         requireLabeler(request.labeler());
         if (request.max() < 1 || request.max() > MAX_LEASE) {
-            throw invalid("max must be between 1 and " + MAX_LEASE);
+            throw new IllegalArgumentException("max must be between 1 and " + MAX_LEASE);
         }
     }
 
     @Override
     public LeaseGrant lease(LeaseRequest request) {
+        if (finished()) {
+            return LeaseGrant.refused(LabelingQueues.CLOSED, closedReason());
+        }
         long now = Workflow.currentTimeMillis();
         BitSet mine = done.computeIfAbsent(request.labeler(), l -> new BitSet(spec.tasks()));
         LeaseGrant held = leases.get(request.labeler());
         if (held != null && held.expiresAt() > now) {
             List<Integer> open = held.tasks().stream().filter(t -> !mine.get(t) && labels[t] < spec.overlap()).toList();
             if (!open.isEmpty()) {
-                return new LeaseGrant(open, held.expiresAt(), null);
+                return new LeaseGrant(open, held.expiresAt(), null, null);
             }
         }
         leases.remove(request.labeler());
@@ -118,41 +119,21 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
                     ? "every task that still wants a label is leased to someone else or was already labeled by you; try again later"
                     : "every task has its labels");
         }
-        LeaseGrant grant = new LeaseGrant(List.copyOf(picked), now + spec.leaseSeconds() * 1000, null);
+        LeaseGrant grant = new LeaseGrant(List.copyOf(picked), now + spec.leaseSeconds() * 1000, null, null);
         leases.put(request.labeler(), grant);
         return grant;
     }
 
     @Override
     public void validateSubmit(LabelBatch batch) {
-        requireOpen();
         requireLabeler(batch.labeler());
         if (batch.tasks() == null || batch.tasks().isEmpty() || batch.key() == null || batch.sha256() == null) {
-            throw invalid("a submission names its tasks and its stored labels");
+            throw new IllegalArgumentException("a submission names its tasks and its stored labels");
         }
         Set<Integer> seen = new HashSet<>();
         for (Integer t : batch.tasks()) {
             if (t == null || t < 0 || t >= spec.tasks() || !seen.add(t)) {
-                throw invalid("task " + t + " is not a task of this queue, or is named twice");
-            }
-        }
-        BitSet mine = done.get(batch.labeler());
-        long already = batch.tasks().stream().filter(t -> mine != null && mine.get(t)).count();
-        if (already == batch.tasks().size()) {
-            return;  // a retried submit: acknowledged as a duplicate
-        }
-        if (already > 0) {
-            throw invalid("some of these tasks were already submitted by " + batch.labeler());
-        }
-        LeaseGrant held = leases.get(batch.labeler());
-        for (int t : batch.tasks()) {
-            if (held == null || !held.tasks().contains(t)) {
-                throw ApplicationFailure.newFailure("task " + t + " is not leased to " + batch.labeler()
-                        + "; lease it first", LabelingQueues.NOT_LEASED);
-            }
-            if (labels[t] >= spec.overlap()) {
-                throw ApplicationFailure.newFailure("the lease on task " + t + " ran out and others gave it all "
-                        + spec.overlap() + " labels", LabelingQueues.NOT_LEASED);
+                throw new IllegalArgumentException("task " + t + " is not a task of this queue, or is named twice");
             }
         }
     }
@@ -160,8 +141,23 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
     @Override
     public SubmitAck submit(LabelBatch batch) {
         BitSet mine = done.computeIfAbsent(batch.labeler(), l -> new BitSet(spec.tasks()));
-        if (mine.get(batch.tasks().get(0))) {
-            return new SubmitAck(false, true);
+        long already = batch.tasks().stream().filter(mine::get).count();
+        if (already == batch.tasks().size()) {
+            return new SubmitAck(false, true, null, null);  // a retried submit
+        }
+        if (finished()) {
+            return SubmitAck.refused(LabelingQueues.CLOSED, closedReason());
+        }
+        LeaseGrant held = leases.get(batch.labeler());
+        for (int t : batch.tasks()) {
+            if (mine.get(t) || held == null || !held.tasks().contains(t)) {
+                return SubmitAck.refused(LabelingQueues.NOT_LEASED, "task " + t + " is not leased to " + batch.labeler()
+                        + (mine.get(t) ? " (already submitted)" : "; lease it first"));
+            }
+            if (labels[t] >= spec.overlap()) {
+                return SubmitAck.refused(LabelingQueues.NOT_LEASED, "the lease on task " + t
+                        + " ran out and others gave it all " + spec.overlap() + " labels");
+            }
         }
         for (int t : batch.tasks()) {
             mine.set(t);
@@ -171,7 +167,14 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
         }
         labelCount += batch.tasks().size();
         pending.add(batch);
-        return new SubmitAck(true, false);
+        // the labeler's answered tasks no longer hold a place in the queue
+        List<Integer> rest = held.tasks().stream().filter(t -> !mine.get(t)).toList();
+        if (rest.isEmpty()) {
+            leases.remove(batch.labeler());
+        } else {
+            leases.put(batch.labeler(), new LeaseGrant(rest, held.expiresAt(), null, null));
+        }
+        return new SubmitAck(true, false, null, null);
     }
 
     @Override
@@ -238,21 +241,14 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
         return closeRequested || endedBy != null || completed >= spec.quota();
     }
 
-    private void requireOpen() {
-        if (finished()) {
-            throw ApplicationFailure.newFailure("the " + spec.stage() + " queue of run " + spec.runId()
-                    + " is closed (" + (endedBy != null ? endedBy : closeRequested ? "closed" : "quota met") + ")",
-                    LabelingQueues.CLOSED);
-        }
+    private String closedReason() {
+        return "the " + spec.stage() + " queue of run " + spec.runId() + " is closed ("
+                + (endedBy != null ? endedBy : closeRequested ? "closed" : "quota met") + ")";
     }
 
     private static void requireLabeler(String labeler) {
         if (labeler == null || labeler.isBlank()) {
-            throw invalid("a labeler is required");
+            throw new IllegalArgumentException("a labeler is required");
         }
-    }
-
-    private static ApplicationFailure invalid(String message) {
-        return ApplicationFailure.newFailure(message, LabelingQueues.INVALID);
     }
 }

@@ -1,14 +1,16 @@
 package ai.instructflow.workflows.labeling;
 
-/** Where a run's labeling queues live, and the failure types their updates reject with. */
+/**
+ * Where a run's labeling queues live, and why they refuse. A malformed request fails the update's
+ * validator; a well-formed one the queue cannot take is answered with a refusal, since a validator's
+ * failure reaches the client without its type.
+ */
 public final class LabelingQueues {
 
-    /** The queue's submission was refused for what it says (bad task numbers, say): a client error. */
-    public static final String INVALID = "InvalidSubmission";
     /** The queue no longer takes labels: its stage has ended. */
-    public static final String CLOSED = "QueueClosed";
+    public static final String CLOSED = "closed";
     /** The labeler does not hold these tasks (never leased, or the lease ran out and others finished them). */
-    public static final String NOT_LEASED = "NotLeased";
+    public static final String NOT_LEASED = "not_leased";
 
     private LabelingQueues() {}
 

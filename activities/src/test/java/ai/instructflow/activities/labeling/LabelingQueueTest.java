@@ -1,0 +1,166 @@
+package ai.instructflow.activities.labeling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.activities.storage.ObjectStore;
+import ai.instructflow.activities.storage.StorageConfig;
+import ai.instructflow.activities.worker.PlatformWorker;
+import ai.instructflow.activities.worker.WorkerSettings;
+import ai.instructflow.infra.InfraSettings;
+import ai.instructflow.infra.Infrastructure;
+import ai.instructflow.infra.TemporalConnection;
+import ai.instructflow.workflows.TaskQueues;
+import ai.instructflow.workflows.labeling.LabelBatch;
+import ai.instructflow.workflows.labeling.LabelingQueueWorkflow;
+import ai.instructflow.workflows.labeling.LabelingQueues;
+import ai.instructflow.workflows.labeling.QueueSpec;
+import ai.instructflow.workflows.labeling.QueueState;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The labeling queue workflow on the real embedded Temporal service and S3 server, driven as the API drives it. */
+class LabelingQueueTest {
+
+    @TempDir
+    static Path data;
+
+    static Infrastructure infra;
+    static WorkflowClient client;
+    static LabelStore store;
+    static LabelingClient labeling;
+    static PlatformWorker worker;
+
+    @BeforeAll
+    static void start() {
+        infra = Infrastructure.start(InfraSettings.from(Map.of("INSTRUCTFLOW_DATA_DIR", data.toString())), 0, 0);
+        client = TemporalConnection.connect(infra.settings());
+        RunStore runs = new RunStore(new ObjectStore(StorageConfig.from(infra.settings())));
+        store = new LabelStore(runs.objects());
+        labeling = new LabelingClient(client, store);
+        worker = new PlatformWorker(client, runs, WorkerSettings.from(Map.of())).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+        infra.close();
+    }
+
+    /** A demonstration queue of {@code tasks} prompts, served under run id {@code run}. */
+    static QueueSpec open(String run, int tasks, int overlap, int quota, long leaseSeconds) {
+        String prefix = "runs/" + run + "/collect-demonstrations/labeling/test/";
+        store.create(prefix, new QueueMeta(QueueSpec.DEMONSTRATION, tasks, 0, 0, RunStore.now()),
+                IntStream.range(0, tasks).mapToObj(i -> new LabelingTask(i, LabelingTask.TRAIN, "length of word" + i, null))
+                        .toList());
+        QueueSpec spec = new QueueSpec(run, "collect-demonstrations", QueueSpec.DEMONSTRATION, prefix, tasks, overlap,
+                quota, 0, false, leaseSeconds, System.currentTimeMillis() + 3_600_000, null);
+        WorkflowClient.start(client.newWorkflowStub(LabelingQueueWorkflow.class, WorkflowOptions.newBuilder()
+                .setWorkflowId(LabelingQueues.id(run, "collect-demonstrations")).setTaskQueue(TaskQueues.CPU).build())::run, spec);
+        return spec;
+    }
+
+    static int lease(String run, String labeler) {
+        LabelingClient.Leased leased = labeling.lease(run, "collect-demonstrations", labeler, 1);
+        return leased.grant().isEmpty() ? -1 : leased.tasks().get(0).id();
+    }
+
+    static void answer(String run, String labeler, int task, String text) {
+        labeling.submit(run, "collect-demonstrations", labeler, labeler + "-" + task, List.of(new Label(task, labeler, text, null)));
+    }
+
+    static QueueState result(String run) {
+        return client.newUntypedWorkflowStub(LabelingQueues.id(run, "collect-demonstrations")).getResult(QueueState.class);
+    }
+
+    @Test
+    void overlappingLabelersGetEachTaskOnceAndTheQueueEndsAtItsQuotaWithEveryLabelOnRecord() {
+        QueueSpec spec = open("overlap", 3, 2, 3, 600);
+        assertEquals(0, lease("overlap", "alice"));
+        assertEquals(0, lease("overlap", "alice"), "a labeler holding a lease gets the same task again");
+        assertEquals(0, lease("overlap", "bob"), "a task wanting two labels is leased to two labelers at once");
+        assertEquals(1, lease("overlap", "carol"), "a task with as many leases as labels wanted is not leased again");
+
+        answer("overlap", "alice", 0, "five");
+        var again = labeling.submit("overlap", "collect-demonstrations", "alice", "alice-0",
+                List.of(new Label(0, "alice", "five", null)));
+        assertTrue(again.duplicate(), "a retried submission is acknowledged, not counted twice");
+        assertEquals(1, lease("overlap", "alice"), "alice never gets task 0 again");
+
+        LabelingException blank = assertThrows(LabelingException.class, () -> labeling.submit("overlap",
+                "collect-demonstrations", "alice", "alice-blank", List.of(new Label(1, "alice", " ", null))));
+        assertEquals(LabelingException.Reason.INVALID, blank.reason());
+        assertEquals("completion", blank.fields().get(0).field());
+        LabelingException notLeased = assertThrows(LabelingException.class,
+                () -> answer("overlap", "alice", 2, "x"));
+        assertEquals(LabelingException.Reason.NOT_LEASED, notLeased.reason());
+
+        answer("overlap", "alice", 1, "one");
+        answer("overlap", "bob", 0, "five");
+        answer("overlap", "carol", 1, "one");
+        assertEquals(2, lease("overlap", "bob"));
+        answer("overlap", "bob", 2, "two");
+        assertEquals(2, lease("overlap", "carol"));
+        QueueState live = labeling.state("overlap", "collect-demonstrations");
+        assertEquals(2, live.completed());
+        assertEquals(Map.of("alice", 2, "bob", 2, "carol", 1), live.labelers());
+        answer("overlap", "carol", 2, "two");
+
+        QueueState done = result("overlap");
+        assertEquals("quota", done.endedBy());
+        assertEquals(6, done.labels());
+        LabelingException closed = assertThrows(LabelingException.class, () -> lease("overlap", "dave"));
+        assertEquals(LabelingException.Reason.CLOSED, closed.reason());
+        List<Label> recorded = store.labels(store.accepted(spec.prefix()));
+        assertEquals(6, recorded.size(), "every counted label is on record in object storage");
+        assertEquals(List.of("five", "five"), recorded.stream().filter(l -> l.task() == 0).map(Label::completion).toList());
+    }
+
+    @Test
+    void anExpiredLeaseGoesBackToTheQueue() {
+        open("expiry", 1, 1, 1, 1);
+        assertEquals(0, lease("expiry", "alice"));
+        assertEquals(-1, lease("expiry", "bob"), "the only task is leased to alice");
+        // the lease runs out after a second; bob asks until the task comes back to the queue
+        List<Integer> asked = new ArrayList<>();
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (asked.isEmpty() || asked.get(asked.size() - 1) != 0) {
+            assertTrue(System.nanoTime() < deadline, "the expired lease never went back to the queue");
+            asked.add(lease("expiry", "bob"));
+        }
+        answer("expiry", "bob", 0, "one");
+        LabelingException late = assertThrows(LabelingException.class, () -> answer("expiry", "alice", 0, "x"));
+        assertEquals(LabelingException.Reason.CLOSED, late.reason(), "the queue met its quota with bob's label");
+        assertEquals(Map.of("bob", 1), result("expiry").labelers().entrySet().stream()
+                .filter(e -> e.getValue() > 0).collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    }
+
+    @Test
+    void closingEarlyKeepsWhatWasCollected() {
+        QueueSpec spec = open("early", 4, 1, 4, 600);
+        assertEquals(0, lease("early", "alice"));
+        answer("early", "alice", 0, "zero");
+        QueueState closed = labeling.close("early", "collect-demonstrations");
+        assertFalse(closed.open());
+        QueueState done = result("early");
+        assertEquals("closed", done.endedBy());
+        assertEquals(1, done.labels());
+        List<LabelBatch> accepted = store.accepted(spec.prefix());
+        assertEquals(1, accepted.size());
+        assertEquals("zero", store.labels(accepted).get(0).completion());
+        assertNull(store.labels(accepted).get(0).ranks());
+    }
+}

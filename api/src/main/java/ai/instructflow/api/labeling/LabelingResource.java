@@ -1,0 +1,53 @@
+package ai.instructflow.api.labeling;
+
+import ai.instructflow.api.auth.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** A run's labeling queue, for the people who label (the caller's token subject is the labeler). */
+@Path("/api/v1/runs/{id}/labeling/{stage}")
+@Tag(name = "labeling")
+@RolesAllowed({Roles.LABELER, Roles.ADMIN, Roles.OPERATOR})
+public class LabelingResource {
+
+    @Inject
+    LabelingService labeling;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @GET
+    @Operation(summary = "The queue: counts, quota, pace, deadline and each labeler's labels")
+    public QueueView queue(@PathParam("id") String id, @PathParam("stage") String stage) {
+        return labeling.queue(id, stage);
+    }
+
+    @POST
+    @Path("/lease")
+    @Operation(summary = "Lease the next task; the same task again while the lease lasts, or none with the reason")
+    public LeaseView lease(@PathParam("id") String id, @PathParam("stage") String stage) {
+        return labeling.lease(id, stage, identity.getPrincipal().getName());
+    }
+
+    @POST
+    @Path("/submissions")
+    @Operation(summary = "Submit a label for a leased task: a completion, or ranks (0 best); a retried submission_id counts once")
+    public SubmitView submit(@PathParam("id") String id, @PathParam("stage") String stage, SubmitRequest request) {
+        return labeling.submit(id, stage, identity.getPrincipal().getName(), request);
+    }
+
+    @POST
+    @Path("/close")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    @Operation(summary = "End collection now, keeping every label so far; the run goes on with them")
+    public QueueView close(@PathParam("id") String id, @PathParam("stage") String stage) {
+        return labeling.close(id, stage);
+    }
+}

@@ -1,0 +1,106 @@
+package ai.instructflow.api.labeling;
+
+import ai.instructflow.activities.labeling.Label;
+import ai.instructflow.activities.labeling.LabelStore;
+import ai.instructflow.activities.labeling.LabelingClient;
+import ai.instructflow.activities.labeling.LabelingException;
+import ai.instructflow.activities.registry.RunRecord;
+import ai.instructflow.api.error.ValidationException;
+import ai.instructflow.api.platform.Platform;
+import ai.instructflow.workflows.FieldError;
+import ai.instructflow.workflows.RunStatus;
+import ai.instructflow.workflows.Stage;
+import ai.instructflow.workflows.labeling.QueueState;
+import ai.instructflow.workflows.labeling.SubmitAck;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.NotFoundException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** What the API does for labelers: find open queues, lease a task, submit a label, close a queue. */
+@ApplicationScoped
+public class LabelingService {
+
+    private static final Set<String> COLLECT = Set.of(Stage.COLLECT_DEMONSTRATIONS.id(), Stage.COLLECT_COMPARISONS.id());
+
+    @Inject
+    Platform platform;
+
+    private volatile LabelingClient client;
+
+    public List<OpenQueue> open() {
+        List<OpenQueue> out = new ArrayList<>();
+        for (RunRecord run : platform.runs().runs()) {
+            if (!RunStatus.RUNNING.equals(run.status())) {
+                continue;
+            }
+            for (String stage : COLLECT) {
+                live(run.id(), stage).filter(QueueState::open).ifPresent(s ->
+                        out.add(new OpenQueue(run.id(), run.name(), stage, s.spec().kind(), QueueView.of(s))));
+            }
+        }
+        return out;
+    }
+
+    /** The queue's live state, if the run's stage has one. */
+    public Optional<QueueState> live(String runId, String stage) {
+        try {
+            return Optional.of(client().state(runId, stage));
+        } catch (LabelingException e) {
+            return Optional.empty();
+        }
+    }
+
+    public QueueView queue(String runId, String stage) {
+        check(runId, stage);
+        return QueueView.of(client().state(runId, stage));
+    }
+
+    public LeaseView lease(String runId, String stage, String labeler) {
+        check(runId, stage);
+        LabelingClient.Leased leased = client().lease(runId, stage, labeler, 1);
+        QueueView queue = QueueView.of(leased.queue());
+        if (leased.grant().isEmpty()) {
+            return new LeaseView(null, null, leased.grant().reason(), queue);
+        }
+        var task = leased.tasks().get(0);
+        return new LeaseView(new LeaseView.Task(task.id(), task.prompt(), task.responses()),
+                Instant.ofEpochMilli(leased.grant().expiresAt()).toString(), null, queue);
+    }
+
+    public SubmitView submit(String runId, String stage, String labeler, SubmitRequest request) {
+        check(runId, stage);
+        if (request == null || request.taskId() == null) {
+            throw new ValidationException(List.of(new FieldError("task_id", "is required: the id of the leased task")));
+        }
+        SubmitAck ack = client().submit(runId, stage, labeler, request.submissionId(),
+                List.of(new Label(request.taskId(), labeler, request.completion(), request.ranks())));
+        return new SubmitView(ack.accepted(), ack.duplicate(), QueueView.of(client().state(runId, stage)));
+    }
+
+    public QueueView close(String runId, String stage) {
+        check(runId, stage);
+        return QueueView.of(client().close(runId, stage));
+    }
+
+    private void check(String runId, String stage) {
+        if (!COLLECT.contains(stage)) {
+            throw new ValidationException(List.of(new FieldError("stage", "must be one of " + COLLECT.stream().sorted().toList()
+                    + ", got '" + stage + "'")));
+        }
+        if (platform.runs().run(runId).isEmpty()) {
+            throw new NotFoundException("no run '" + runId + "'");
+        }
+    }
+
+    private LabelingClient client() {
+        if (client == null) {
+            client = new LabelingClient(platform.client(), new LabelStore(platform.runs().objects()));
+        }
+        return client;
+    }
+}
