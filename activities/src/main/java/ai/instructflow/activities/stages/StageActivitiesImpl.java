@@ -215,7 +215,7 @@ public final class StageActivitiesImpl implements StageActivities {
     }
 
     private static List<Comparison> rankings(StageAttempt attempt, Artifact artifact, Recipe recipe) {
-        return attempt.artifacts().load(artifact, in -> Datasets.readRankings(in, recipe.format()));
+        return attempt.artifacts().load(artifact, in -> Datasets.readComparisons(in, recipe.format()));
     }
 
     /** A dataset a stage wrote, as JSON lines beside its other artifacts. */
