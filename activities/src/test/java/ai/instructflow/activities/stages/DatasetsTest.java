@@ -146,7 +146,8 @@ class DatasetsTest {
         for (int i = 0; i < 50; i++) {
             file.append("{\"prompt\": \"p\"}\n");
         }
-        DatasetException e = assertThrows(DatasetException.class, () -> Datasets.countDemonstrations(utf8(file.toString()), FORMAT));
+        DatasetException e = assertThrows(DatasetException.class,
+                () -> Datasets.countDemonstrations(utf8(file.toString()), FORMAT));
         assertEquals(50, e.badLines());
         assertEquals(20, e.lines().size());
         assertEquals(20, e.lines().get(19).line());
