@@ -8,7 +8,6 @@ import java.io.FilterInputStream;
 import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -28,7 +27,7 @@ public final class Artifacts {
 
     /** Reads an artifact, failing non-retryably when its bytes are not the ones its producer recorded. */
     public <T> T load(Artifact artifact, ObjectStore.Reader<T> reader) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = ObjectStore.sha256Digest();
         T value = store.read(artifact.key(), in -> {
             DigestInputStream hashing = new DigestInputStream(in, digest);
             T result = reader.read(new FilterInputStream(hashing) {
@@ -57,13 +56,5 @@ public final class Artifacts {
             }
         }
         return !artifacts.isEmpty();
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,11 +1,16 @@
 package ai.instructflow.activities.stages;
 
+import static ai.instructflow.activities.labeling.TextLimits.MAX_PROMPT_CHARS;
+import static ai.instructflow.activities.labeling.TextLimits.MAX_RESPONSE_CHARS;
+
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.trainer.tokenizer.PromptFormat;
 import ai.instructflow.trainer.train.Comparison;
 import ai.instructflow.trainer.train.Demonstration;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,15 +18,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Datasets as JSON lines of text, the shapes other RLHF tools read and write:
- * demonstrations {@code {"prompt": ..., "completion": ...}} and K-way rankings
- * {@code {"prompt": ..., "responses": [...], "ranks": [...]}} (rank 0 is best; equal ranks tie).
+ * Datasets as JSON lines of text, the shapes other RLHF tools read and write: demonstrations
+ * {@code {"prompt", "completion"}}; comparisons either as K-way rankings
+ * {@code {"prompt", "responses": [...], "ranks": [...]}} (rank 0 is best; equal ranks tie) or as the
+ * preference pairs of HH-RLHF and TRL {@code {"prompt", "chosen", "rejected"}}.
+ *
+ * <p>A file is read whole before anything is used: one with any bad line, or with no rows, is
+ * refused with a {@link DatasetException} naming the lines and why.
  */
 public final class Datasets {
 
-    private static final int MAX_REPORTED = 20;
+    private static final int MAX_LISTED = 20;
+    // InstructGPT's labelers ranked K = 4..9 responses; 2 admits a plain pair
+    private static final int MIN_RESPONSES = 2;
+    private static final int MAX_RESPONSES = 9;
+    // a line holds exactly one object: "{...} {...}" is a broken export, not the first of them
+    private static final ObjectReader ROW = RunStore.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Datasets() {}
 
@@ -34,23 +49,15 @@ public final class Datasets {
         }
     }
 
-    /** Reads demonstrations; a file with any bad line is refused whole, naming the lines and why. */
     public static List<Demonstration> readDemonstrations(InputStream in, PromptFormat format) throws IOException {
         List<Demonstration> out = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        forEachLine(in, errors, (number, row) -> {
-            String prompt = text(row, "prompt");
-            String completion = text(row, "completion");
-            if (prompt == null || prompt.isBlank()) {
-                errors.add("line " + number + ": \"prompt\" must be a non-empty string");
-            } else if (completion == null) {
-                errors.add("line " + number + ": \"completion\" must be a string");
-            } else {
-                out.add(new Demonstration(format.prompt(prompt), format.response(completion)));
-            }
-        });
-        refuseIfAny("demonstrations", errors);
+        forEachRow(in, "demonstrations", row -> demonstration(row, format), out::add);
         return out;
+    }
+
+    /** Validates demonstrations without keeping them, so a large upload costs the memory of one row; returns the row count. */
+    public static int countDemonstrations(InputStream in, PromptFormat format) throws IOException {
+        return forEachRow(in, "demonstrations", row -> demonstration(row, format), d -> { });
     }
 
     public static void writeRankings(List<Comparison> rankings, PromptFormat format, OutputStream out) throws IOException {
@@ -63,54 +70,162 @@ public final class Datasets {
         }
     }
 
+    /** Reads rankings and preference pairs, in any mix; a pair becomes a ranking of two, chosen first. */
     public static List<Comparison> readComparisons(InputStream in, PromptFormat format) throws IOException {
         List<Comparison> out = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        forEachLine(in, errors, (number, row) -> {
-            JsonNode responses = row.get("responses");
-            JsonNode ranks = row.get("ranks");
-            String prompt = text(row, "prompt");
-            if (prompt == null || responses == null || !responses.isArray() || ranks == null || !ranks.isArray()
-                    || responses.size() != ranks.size() || responses.size() < 2) {
-                errors.add("line " + number + ": needs \"prompt\", and \"responses\" and \"ranks\" arrays of equal length >= 2");
-                return;
-            }
-            List<int[]> tokens = new ArrayList<>();
-            int[] r = new int[ranks.size()];
-            for (int i = 0; i < r.length; i++) {
-                tokens.add(format.response(responses.get(i).asText()));
-                r[i] = ranks.get(i).asInt();
-            }
-            out.add(new Comparison(format.prompt(prompt), tokens, r));
-        });
-        refuseIfAny("rankings", errors);
+        forEachRow(in, "comparisons", row -> comparison(row, format), out::add);
         return out;
     }
 
-    private interface Row {
-        void accept(int number, JsonNode row);
+    /** Validates comparisons without keeping them, as {@link #countDemonstrations}; returns the row count. */
+    public static int countComparisons(InputStream in, PromptFormat format) throws IOException {
+        return forEachRow(in, "comparisons", row -> comparison(row, format), c -> { });
     }
 
-    private static void forEachLine(InputStream in, List<String> errors, Row row) throws IOException {
-        JsonLines.forEach(in, (number, text) -> {
-            try {
-                row.accept(number, RunStore.JSON.readTree(text));
-            } catch (JsonProcessingException e) {
-                errors.add("line " + number + ": not valid JSON (" + e.getOriginalMessage() + ")");
+    /**
+     * Comparisons as preference pairs {@code {"prompt", "chosen", "rejected"}}: every two responses
+     * of a ranking that are ranked apart. A pair of identical texts is left out: it states no
+     * preference a model could learn.
+     */
+    public static void writePairs(List<Comparison> comparisons, PromptFormat format, OutputStream out) throws IOException {
+        for (Comparison c : comparisons) {
+            String prompt = format.promptText(c.prompt());
+            for (int[] pair : c.pairs()) {
+                String chosen = format.responseText(c.responses().get(pair[0]));
+                String rejected = format.responseText(c.responses().get(pair[1]));
+                if (!chosen.equals(rejected)) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("prompt", prompt);
+                    row.put("chosen", chosen);
+                    row.put("rejected", rejected);
+                    JsonLines.write(out, row);
+                }
             }
+        }
+    }
+
+    private static Demonstration demonstration(JsonNode row, PromptFormat format) throws BadRow {
+        String prompt = prompt(row);
+        String completion = text(row.get("completion"), "completion", MAX_RESPONSE_CHARS);
+        return new Demonstration(format.prompt(prompt), format.response(completion));
+    }
+
+    private static Comparison comparison(JsonNode row, PromptFormat format) throws BadRow {
+        boolean ranking = row.has("responses") || row.has("ranks");
+        boolean pair = row.has("chosen") || row.has("rejected");
+        if (ranking && pair) {
+            throw new BadRow("has both a ranking (\"responses\", \"ranks\") and a pair (\"chosen\", \"rejected\"); give one");
+        }
+        if (!ranking && !pair) {
+            throw new BadRow("needs \"responses\" and \"ranks\", or \"chosen\" and \"rejected\"");
+        }
+        int[] prompt = format.prompt(prompt(row));
+        if (pair) {
+            return new Comparison(prompt, List.of(
+                    format.response(text(row.get("chosen"), "chosen", MAX_RESPONSE_CHARS)),
+                    format.response(text(row.get("rejected"), "rejected", MAX_RESPONSE_CHARS))), new int[] {0, 1});
+        }
+        JsonNode responses = row.get("responses");
+        JsonNode ranks = row.get("ranks");
+        if (responses == null || !responses.isArray() || ranks == null || !ranks.isArray()) {
+            throw new BadRow("\"responses\" and \"ranks\" must both be arrays");
+        }
+        int k = responses.size();
+        if (ranks.size() != k) {
+            throw new BadRow("\"responses\" has " + k + " entries but \"ranks\" has " + ranks.size());
+        }
+        if (k < MIN_RESPONSES || k > MAX_RESPONSES) {
+            throw new BadRow("a ranking needs " + MIN_RESPONSES + " to " + MAX_RESPONSES + " responses, has " + k);
+        }
+        List<int[]> tokens = new ArrayList<>(k);
+        int[] r = new int[k];
+        for (int i = 0; i < k; i++) {
+            tokens.add(format.response(text(responses.get(i), "responses[" + i + "]", MAX_RESPONSE_CHARS)));
+            JsonNode rank = ranks.get(i);
+            if (!rank.isIntegralNumber() || !rank.canConvertToInt() || rank.asInt() < 0 || rank.asInt() >= k) {
+                throw new BadRow("\"ranks[" + i + "]\" must be an integer from 0 to " + (k - 1) + ", got " + rank);
+            }
+            r[i] = rank.asInt();
+        }
+        return new Comparison(prompt, tokens, r);
+    }
+
+    private static String prompt(JsonNode row) throws BadRow {
+        String prompt = text(row.get("prompt"), "prompt", MAX_PROMPT_CHARS);
+        if (prompt.isBlank()) {
+            throw new BadRow("\"prompt\" must not be empty");
+        }
+        return prompt;
+    }
+
+    private static String text(JsonNode value, String field, int maxChars) throws BadRow {
+        if (value == null || !value.isTextual()) {
+            throw new BadRow("\"" + field + "\" must be a string");
+        }
+        String text = value.asText();
+        if (text.length() > maxChars) {
+            throw new BadRow("\"" + field + "\" has " + text.length() + " chars, more than the " + maxChars + " allowed");
+        }
+        return text;
+    }
+
+    private interface RowReader<T> {
+        T read(JsonNode row) throws BadRow;
+    }
+
+    /** Hands every good row to {@code sink} until the first bad one, then only checks the rest; returns the row count. */
+    private static <T> int forEachRow(InputStream in, String dataset, RowReader<T> reader, Consumer<T> sink) throws IOException {
+        BadLines bad = new BadLines();
+        int[] rows = {0};
+        JsonLines.forEach(in, (number, text) -> {
+            rows[0]++;
+            try {
+                JsonNode row = ROW.readTree(text);
+                if (!row.isObject()) {
+                    throw new BadRow("must be a JSON object");
+                }
+                T value = reader.read(row);
+                if (bad.count == 0) {
+                    sink.accept(value);
+                }
+            } catch (JsonProcessingException e) {
+                bad.add(number, "not valid JSON (" + e.getOriginalMessage() + ")");
+            } catch (BadRow e) {
+                bad.add(number, e.getMessage());
+            }
+        }, number -> {
+            rows[0]++;
+            bad.add(number, "not valid UTF-8");
         });
+        if (bad.count > 0) {
+            String shown = String.join("; ", bad.listed.stream().map(l -> "line " + l.line() + ": " + l.reason()).toList());
+            throw new DatasetException("bad " + dataset + " dataset, nothing imported: " + bad.count + " bad line(s)"
+                    + (bad.count > bad.listed.size() ? ", the first " + bad.listed.size() : "") + ": " + shown,
+                    bad.listed, bad.count);
+        }
+        if (rows[0] == 0) {
+            throw new DatasetException("empty " + dataset + " dataset: no rows", List.of(), 0);
+        }
+        return rows[0];
     }
 
-    private static String text(JsonNode row, String field) {
-        JsonNode v = row.get(field);
-        return v != null && v.isTextual() ? v.asText() : null;
+    /** The bad lines of one file: every one counted, the first few kept to report. */
+    private static final class BadLines {
+        final List<DatasetException.BadLine> listed = new ArrayList<>();
+        int count;
+
+        void add(int line, String reason) {
+            count++;
+            if (listed.size() < MAX_LISTED) {
+                listed.add(new DatasetException.BadLine(line, reason));
+            }
+        }
     }
 
-    private static void refuseIfAny(String what, List<String> errors) {
-        if (!errors.isEmpty()) {
-            String shown = String.join("; ", errors.subList(0, Math.min(errors.size(), MAX_REPORTED)));
-            throw new IllegalArgumentException("bad " + what + " dataset, nothing imported: " + errors.size()
-                    + " bad line(s): " + shown);
+    /** Why a row is bad; without a stack trace, since bad rows are expected input, not a fault here. */
+    private static final class BadRow extends Exception {
+        BadRow(String reason) {
+            super(reason, null, false, false);
         }
     }
 }

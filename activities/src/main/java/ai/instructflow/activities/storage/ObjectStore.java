@@ -303,7 +303,8 @@ public final class ObjectStore {
         return null;
     }
 
-    private static MessageDigest sha256Digest() {
+    /** The digest behind every sha256 the platform records, for callers that hash what they store or read. */
+    public static MessageDigest sha256Digest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
