@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /** The REST calls the run tests make, as a client would make them. */
-final class Api {
+public final class Api {
 
     /** Every stage does real work at this budget, in seconds. */
     static final String TINY = """
@@ -27,7 +27,7 @@ final class Api {
 
     private final String token;
 
-    Api(String token) {
+    public Api(String token) {
         this.token = token;
     }
 
@@ -35,20 +35,20 @@ final class Api {
         return TINY.formatted(name, sftSteps, extra);
     }
 
-    RequestSpecification as() {
+    public RequestSpecification as() {
         return given().auth().oauth2(token).contentType(ContentType.JSON);
     }
 
-    String submit(String spec) {
+    public String submit(String spec) {
         return as().body(spec).post("/api/v1/runs").then().statusCode(201).extract().path("id");
     }
 
-    JsonPath run(String id) {
+    public JsonPath run(String id) {
         return as().get("/api/v1/runs/" + id).then().statusCode(200).extract().jsonPath();
     }
 
     /** Polls the run until it reaches a final status; the deadline only bounds a broken run. */
-    JsonPath awaitEnd(String id, Duration timeout) throws InterruptedException {
+    public JsonPath awaitEnd(String id, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             JsonPath run = run(id);
