@@ -16,9 +16,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -65,9 +63,10 @@ public final class LabelingClient {
     /** Stores and submits one labeler's labels; the same submission id again is acknowledged as a duplicate. */
     public SubmitAck submit(String runId, String stage, String labeler, String submissionId, List<Label> labels) {
         QueueSpec spec = state(runId, stage).spec();
-        List<FieldError> errors = validate(spec, submissionId, labels);
+        List<FieldError> errors = validate(spec, store.tasks(spec.prefix()), submissionId, labels);
         if (!errors.isEmpty()) {
-            throw new LabelingException(LabelingException.Reason.INVALID, "invalid submission", errors);
+            throw new LabelingException(LabelingException.Reason.INVALID, "invalid submission: " + errors.stream()
+                    .map(e -> e.field() + " " + e.reason()).collect(java.util.stream.Collectors.joining("; ")), errors);
         }
         LabelBatch batch = store.putLabels(spec.prefix(), labeler, submissionId, labels);
         SubmitAck ack = call(runId, stage, () -> queue(runId, stage).submit(batch));
@@ -82,7 +81,7 @@ public final class LabelingClient {
     }
 
     /** Every reason a submission is refused before it is stored, each with its field. */
-    static List<FieldError> validate(QueueSpec spec, String submissionId, List<Label> labels) {
+    static List<FieldError> validate(QueueSpec spec, List<LabelingTask> tasks, String submissionId, List<Label> labels) {
         List<FieldError> errors = new ArrayList<>();
         if (submissionId == null || !SUBMISSION_ID.matcher(submissionId).matches()) {
             errors.add(new FieldError("submission_id", "must be 1 to 100 letters, digits, '.', '_' or '-'"));
@@ -92,10 +91,12 @@ public final class LabelingClient {
             return errors;
         }
         for (Label label : labels) {
-            if (QueueSpec.DEMONSTRATION.equals(spec.kind())) {
+            if (label.task() < 0 || label.task() >= tasks.size()) {
+                errors.add(new FieldError("task_id", "no task " + label.task() + " in this queue"));
+            } else if (QueueSpec.DEMONSTRATION.equals(spec.kind())) {
                 completion(label.completion(), errors);
             } else {
-                ranks(label.ranks(), spec.k(), spec.ties(), errors);
+                ranks(label.ranks(), tasks.get(label.task()).responses(), spec.ties(), errors);
             }
         }
         return errors;
@@ -112,22 +113,31 @@ public final class LabelingClient {
         }
     }
 
-    private static void ranks(int[] ranks, int k, boolean ties, List<FieldError> errors) {
+    /** A ranking of every response; equal ranks only where ties are allowed or the two responses are the same text. */
+    private static void ranks(int[] ranks, List<String> responses, boolean ties, List<FieldError> errors) {
+        int k = responses.size();
         if (ranks == null || ranks.length != k) {
             errors.add(new FieldError("ranks", "must rank all " + k + " responses, one rank per response"));
             return;
         }
-        Set<Integer> seen = new HashSet<>();
+        boolean best = false;
         for (int r : ranks) {
             if (r < 0 || r >= k) {
                 errors.add(new FieldError("ranks", "each rank must be between 0 (best) and " + (k - 1) + ", got " + r));
                 return;
             }
-            seen.add(r);
+            best |= r == 0;
         }
-        if (!ties && seen.size() != k) {
-            errors.add(new FieldError("ranks", "must be a permutation of 0.." + (k - 1) + " (this queue allows no ties)"));
-        } else if (!seen.contains(0)) {
+        for (int a = 0; a < k && !ties; a++) {
+            for (int b = a + 1; b < k; b++) {
+                if (ranks[a] == ranks[b] && !responses.get(a).equals(responses.get(b))) {
+                    errors.add(new FieldError("ranks", "must be a permutation of 0.." + (k - 1)
+                            + ": this queue allows ties only between identical responses"));
+                    return;
+                }
+            }
+        }
+        if (!best) {
             errors.add(new FieldError("ranks", "some response must rank best (0)"));
         }
     }
