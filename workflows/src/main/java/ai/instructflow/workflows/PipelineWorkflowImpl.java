@@ -1,5 +1,10 @@
 package ai.instructflow.workflows;
 
+import ai.instructflow.workflows.labeling.LabelingActivities;
+import ai.instructflow.workflows.labeling.LabelingQueueWorkflow;
+import ai.instructflow.workflows.labeling.LabelingQueues;
+import ai.instructflow.workflows.labeling.QueueSpec;
+import ai.instructflow.workflows.labeling.QueueState;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -7,11 +12,6 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.failure.ApplicationFailure;
-import ai.instructflow.workflows.labeling.LabelingActivities;
-import ai.instructflow.workflows.labeling.LabelingQueueWorkflow;
-import ai.instructflow.workflows.labeling.LabelingQueues;
-import ai.instructflow.workflows.labeling.QueueSpec;
-import ai.instructflow.workflows.labeling.QueueState;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.ChildWorkflowOptions;

@@ -3,6 +3,7 @@ package ai.instructflow.api.label;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.instructflow.api.Browser;
@@ -81,6 +82,17 @@ class HumanLabelingRunTest {
         JsonPath collecting = operator.run(run);
         assertEquals(TASKS, collecting.getInt("stages[0].labeling.labelers.bob"), "the run shows per-labeler progress");
         assertEquals(TASKS, collecting.getInt("stages[0].total"));
+
+        // a run cancelled while people label loses none of their labels: its resume reopens the queue where it was
+        operator.as().post("/api/v1/runs/" + run + "/cancel").then().statusCode(200);
+        assertEquals("cancelled", operator.awaitEnd(run, Duration.ofMinutes(2)).getString("status"));
+        operator.as().post("/api/v1/runs/" + run + "/resume").then().statusCode(200);
+        awaitOpen(bob, run, DEMOS);
+        JsonPath reopened = bob.as().get("/api/v1/runs/" + run + "/labeling/" + DEMOS).then().extract().jsonPath();
+        assertEquals(TASKS, reopened.getInt("labels"));
+        assertEquals(TASKS, reopened.getInt("labelers.bob"));
+        assertNull(lease(bob, run, DEMOS).then().statusCode(200).extract().path("task"),
+                "bob's labels from before the cancel still count: no task is left for him");
 
         List<String> alicesTexts = new ArrayList<>();
         try (Browser browser = new Browser()) {
