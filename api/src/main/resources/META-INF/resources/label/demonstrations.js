@@ -23,9 +23,9 @@
   function send() {
     const text = response.value;
     if (!text.trim()) {
-      Label.showError(new Error('write a response before submitting'));
+      App.showError(new Error('write a response before submitting'));
     } else if (text.length > maxChars) {
-      Label.showError(new Error(`the response has ${text.length} characters; at most ${maxChars} are allowed`));
+      App.showError(new Error(`the response has ${text.length} characters; at most ${maxChars} are allowed`));
     } else {
       submit({ completion: text });
     }

@@ -10,24 +10,24 @@
 
   function card(entry, subject) {
     const page = PAGES[entry.kind];
-    const title = Label.el('h2', { textContent: `${page?.title ?? entry.kind} · ${entry.run_name ?? entry.run_id}` });
+    const title = App.el('h2', { textContent: `${page?.title ?? entry.kind} · ${entry.run_name ?? entry.run_id}` });
     const link = page
-      ? Label.el('a', { className: 'button primary', href: `${page.href}?run=${encodeURIComponent(entry.run_id)}`, textContent: page.action })
-      : Label.el('span', { textContent: `no page labels ${entry.kind} tasks` });
-    return Label.el('article', { className: 'queue-card' },
-      Label.el('div', { className: 'queue-head' }, title, link),
-      Label.el('p', { className: 'meta', textContent: `run ${entry.run_id} · stage ${entry.stage}` }),
-      Label.queueSummary(entry.queue, subject));
+      ? App.el('a', { className: 'button primary', href: `${page.href}?run=${encodeURIComponent(entry.run_id)}`, textContent: page.action })
+      : App.el('span', { textContent: `no page labels ${entry.kind} tasks` });
+    return App.el('article', { className: 'queue-card' },
+      App.el('div', { className: 'queue-head' }, title, link),
+      App.el('p', { className: 'meta', textContent: `run ${entry.run_id} · stage ${entry.stage}` }),
+      Queues.summary(entry.queue, subject));
   }
 
   async function load(subject) {
-    Label.hideError();
-    Label.hideStatus();
-    const queues = await Label.api('GET', '/api/v1/labeling');
+    App.hideError();
+    App.hideStatus();
+    const queues = await App.api('GET', '/api/v1/labeling');
     list.replaceChildren(...queues.map((q) => card(q, subject)));
     if (queues.length === 0) {
-      Label.showStatus('No open queues right now', ['A queue opens when a run reaches a collect stage with human labelers.'],
-        Object.assign(Label.button('Check again', () => load(subject).catch(Label.showError)), { id: 'check-again' }));
+      App.showStatus('No open queues right now', ['A queue opens when a run reaches a collect stage with human labelers.'],
+        Object.assign(App.button('Check again', () => load(subject).catch(App.showError)), { id: 'check-again' }));
     }
   }
 

@@ -28,11 +28,11 @@
   });
 
   function card(text, index) {
-    const pick = Label.button('Pick', () => place(index));
+    const pick = App.button('Pick', () => place(index));
     pick.setAttribute('aria-label', `Place response ${index + 1} next`);
-    const node = Label.el('article', { className: 'response-card' },
-      Label.el('header', {}, Label.el('kbd', { textContent: String(index + 1) }), Label.el('span', { className: 'place' }), pick),
-      Label.el('div', { className: 'text', textContent: text }));
+    const node = App.el('article', { className: 'response-card' },
+      App.el('header', {}, App.el('kbd', { textContent: String(index + 1) }), App.el('span', { className: 'place' }), pick),
+      App.el('div', { className: 'text', textContent: text }));
     node.dataset.index = String(index);
     return node;
   }

@@ -18,8 +18,8 @@ Label.taskLoop = function (stage, show) {
   let current = null; // {task, submissionId}
   let busy = false;
 
-  const checkAgain = () => Object.assign(Label.button('Check again', () => {
-    Label.hideError();
+  const checkAgain = () => Object.assign(App.button('Check again', () => {
+    App.hideError();
     next();
   }), { id: 'check-again' });
 
@@ -27,17 +27,17 @@ Label.taskLoop = function (stage, show) {
   function noTask(title, lines, action) {
     current = null;
     taskSection.hidden = true;
-    Label.showStatus(title, lines, action);
+    App.showStatus(title, lines, action);
   }
 
   async function lease() {
-    const answer = await Label.api('POST', `${queuePath}/lease`);
+    const answer = await App.api('POST', `${queuePath}/lease`);
     Label.showProgress(answer.queue, subject);
     if (!answer.task) {
       noTask('No task for you right now', [answer.reason], checkAgain());
       return;
     }
-    Label.hideStatus();
+    App.hideStatus();
     taskSection.hidden = false;
     // the same task again (a reload, or a lease renewed after it lapsed) keeps what the labeler had done
     if (current?.task.id !== answer.task.id) {
@@ -50,16 +50,16 @@ Label.taskLoop = function (stage, show) {
   async function closed(refusal) {
     let queue = null;
     try {
-      queue = await Label.api('GET', queuePath);
+      queue = await App.api('GET', queuePath);
       Label.showProgress(queue, subject);
     } catch (e) {
-      Label.showError(e);
+      App.showError(e);
     }
     if (queue && (queue.completed >= queue.quota || Date.parse(queue.deadline) <= Date.now())) {
       noTask('This stage is over', [refusal.message,
         `${queue.completed} of ${queue.quota} tasks were completed with ${queue.labels} labels, `
           + `${queue.labelers?.[subject] ?? 0} of them yours. Thank you!`],
-      Label.el('a', { href: './', textContent: 'Back to all queues' }));
+      App.el('a', { href: './', textContent: 'Back to all queues' }));
     } else {
       noTask('This queue is not taking labels', [refusal.message], checkAgain());
     }
@@ -72,7 +72,7 @@ Label.taskLoop = function (stage, show) {
       if (e.status === 409) {
         await closed(e);
       } else {
-        Label.showError(e);
+        App.showError(e);
         noTask('No task', ['The error above says why.'], checkAgain());
       }
     }
@@ -84,14 +84,14 @@ Label.taskLoop = function (stage, show) {
     }
     busy = true;
     taskSection.setAttribute('aria-busy', 'true');
-    Label.hideError();
+    App.hideError();
     try {
-      const result = await Label.api('POST', `${queuePath}/submissions`,
+      const result = await App.api('POST', `${queuePath}/submissions`,
         { task_id: current.task.id, submission_id: current.submissionId, ...answer });
       Label.showProgress(result.queue, subject);
       await next();
     } catch (e) {
-      Label.showError(e);
+      App.showError(e);
       if (e.status === 409) {
         await next(); // the lease was lost or the stage closed: the next lease says which
       }

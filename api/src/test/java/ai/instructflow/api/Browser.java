@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
@@ -156,6 +157,14 @@ public final class Browser implements AutoCloseable {
     public Browser click(String css) {
         until(ExpectedConditions.elementToBeClickable(By.cssSelector(css)), () -> "a clickable " + css).click();
         return this;
+    }
+
+    /** Waits for the page's confirm() or alert() and accepts it; returns what it asked. */
+    public String acceptDialog() {
+        Alert dialog = until(ExpectedConditions.alertIsPresent(), () -> "a dialog");
+        String text = dialog.getText();
+        dialog.accept();
+        return text;
     }
 
     /** Runs JavaScript in the page; {@code return x} in the script comes back as Java values (lists, maps, Long). */

@@ -1,6 +1,7 @@
 package ai.instructflow.activities.stages;
 
 import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.workflows.Stage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +14,11 @@ import java.util.Map;
 public final class MetricsHistory {
 
     private MetricsHistory() {}
+
+    /** Where a stage keeps its history: beside its model, so the history lives as long as the run. */
+    public static String key(String runId, Stage stage) {
+        return RunStore.stagePrefix(runId, stage) + "metrics.jsonl";
+    }
 
     public static List<Map<String, Double>> read(InputStream in) throws IOException {
         List<Map<String, Double>> rows = new ArrayList<>();

@@ -166,7 +166,7 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
     }
 
     private String metricsKey() {
-        return RunStore.stagePrefix(runId, stage) + "metrics.jsonl";
+        return MetricsHistory.key(runId, stage);
     }
 
     private void tick() {

@@ -4,6 +4,8 @@ import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.registry.RunRecord;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
+import ai.instructflow.activities.stages.MetricsHistory;
+import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.api.error.ValidationException;
 import ai.instructflow.api.labeling.LabelingService;
 import ai.instructflow.api.labeling.QueueView;
@@ -33,13 +35,14 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * What the API does with runs: submit, list, show, cancel, resume, artifacts, report. The registry
+ * What the API does with runs: submit, list, show, cancel, resume, artifacts, metrics, report. The registry
  * in object storage is the record; Temporal is asked only for what is live.
  */
 @ApplicationScoped
@@ -149,6 +152,30 @@ public class RunService {
                             runs().objects().presignedGet(a.key(), Duration.ofHours(1))));
                 }
             });
+        }
+        return out;
+    }
+
+    /**
+     * Each stage's per-step metrics as the stage stored them beside its model, in run order: the run's
+     * history without a metrics server. A stage with no history (not started, or one that trains nothing)
+     * is left out; a running stage's is as of its latest checkpoint. A value that is not finite (the
+     * gradient norm of a skipped step) is left out of its row, since JSON has no number for it.
+     */
+    public Map<String, List<Map<String, Double>>> metrics(String id, String stage) {
+        record(id);
+        List<Stage> stages = stage == null ? List.of(Stage.values()) : List.of(Stage.of(stage).orElseThrow(() ->
+                new ValidationException(List.of(new FieldError("stage", "must be one of: "
+                        + String.join(", ", Arrays.stream(Stage.values()).map(Stage::id).toList()) + "; got '" + stage + "'")))));
+        Map<String, List<Map<String, Double>>> out = new LinkedHashMap<>();
+        for (Stage s : stages) {
+            try {
+                List<Map<String, Double>> rows = runs().objects().read(MetricsHistory.key(id, s), MetricsHistory::read);
+                rows.forEach(row -> row.values().removeIf(v -> !Double.isFinite(v)));
+                out.put(s.id(), rows);
+            } catch (ObjectStore.NotFound e) {
+                // no history for this stage
+            }
         }
         return out;
     }
