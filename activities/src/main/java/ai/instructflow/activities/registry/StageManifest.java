@@ -31,6 +31,9 @@ public final class StageManifest {
     public Long checkpointStep;
     public String reusedFrom;
     public boolean faultInjected;
+    /** When this execution's labeling queue opened, and how long it took to close (collect stages). */
+    public String labelingStartedAt;
+    public Double labelingSeconds;
 
     /** One try at the stage, by one worker. {@code resumedFromStep} is 0 for a start from scratch. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -56,9 +59,14 @@ public final class StageManifest {
         return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
     }
 
-    /** Seconds spent inside this stage's activity attempts that started at or after {@code since} (ISO-8601). */
+    /**
+     * Seconds spent in this stage since {@code since} (ISO-8601): inside its activity attempts that
+     * started then or later, and waiting on its labeling queue, which is the stage's work too.
+     */
     public double secondsSince(String since) {
-        return attempts.stream()
+        double labeling = labelingSeconds != null && (since == null || labelingStartedAt.compareTo(since) >= 0)
+                ? labelingSeconds : 0;
+        return labeling + attempts.stream()
                 .filter(a -> a.seconds != null && (since == null || a.startedAt.compareTo(since) >= 0))
                 .mapToDouble(a -> a.seconds).sum();
     }

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -85,6 +86,8 @@ public final class StageRunner {
         manifest.settings = id.settings();
         manifest.inputs = id.inputs();
         manifest.status = RunStatus.RUNNING;
+        manifest.labelingStartedAt = RunStore.now();
+        manifest.labelingSeconds = null;
         runs.save(in.runId(), manifest);
         return id.hash();
     }
@@ -118,6 +121,9 @@ public final class StageRunner {
         manifest.inputs = inputs;
         manifest.status = RunStatus.RUNNING;
         manifest.reusedFrom = null;
+        if (in.labeling() != null && manifest.labelingStartedAt != null && manifest.labelingSeconds == null) {
+            manifest.labelingSeconds = Duration.between(Instant.parse(manifest.labelingStartedAt), Instant.now()).toMillis() / 1e3;
+        }
         for (StageManifest.Attempt earlier : manifest.attempts) {
             if (RunStatus.RUNNING.equals(earlier.status)) {
                 // its worker stopped heartbeating (killed, or cut off) before it could record an end

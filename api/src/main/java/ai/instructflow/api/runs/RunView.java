@@ -27,8 +27,9 @@ public record RunView(String id, String name, String status, String stage, Strin
                           long resumedFromStep, String error) {}
 
     /**
-     * Wall time of the latest execution, the time spent inside stage activities, and the share of the
-     * wall time that was neither (orchestration: scheduling, queues, registry writes between stages).
+     * Wall time of the latest execution, the time spent in stages (their activities, and the collect
+     * stages' labeling queues), and the share of the wall time that was neither (orchestration:
+     * scheduling, queues, registry writes between stages).
      */
     public record Timing(Double wallSeconds, double activitySeconds, Double orchestrationOverhead) {}
 }
