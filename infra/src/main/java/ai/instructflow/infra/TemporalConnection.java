@@ -1,5 +1,9 @@
 package ai.instructflow.infra;
 
+import com.uber.m3.tally.RootScopeBuilder;
+import com.uber.m3.tally.Scope;
+import com.uber.m3.tally.ScopeCloseException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.SimpleSslContextBuilder;
@@ -10,12 +14,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** A client for the configured Temporal service: plain gRPC, or mutual TLS when a certificate is given. */
+/**
+ * A client for the configured Temporal service: plain gRPC, or mutual TLS when a certificate is given.
+ * Given a Micrometer registry, the SDK's own metrics (requests, polls, workflow and activity
+ * executions and failures, task slots) go into it, for the client and every worker built on it
+ * ({@link TemporalMetricsReporter}).
+ */
 public final class TemporalConnection {
+
+    /** How often the SDK's metrics scope hands what it buffered to Micrometer: finer than any scrape interval. */
+    private static final com.uber.m3.util.Duration REPORT_EVERY = com.uber.m3.util.Duration.ofSeconds(1);
 
     private TemporalConnection() {}
 
     public static WorkflowClient connect(InfraSettings settings) {
+        return connect(settings, null);
+    }
+
+    public static WorkflowClient connect(InfraSettings settings, MeterRegistry metrics) {
         if (settings.embeddedTemporal()) {
             throw new IllegalStateException("start the embedded Temporal service first (Infrastructure.start)");
         }
@@ -29,8 +45,26 @@ public final class TemporalConnection {
                 throw new UncheckedIOException("cannot read the Temporal TLS certificate or key", e);
             }
         }
+        if (metrics != null) {
+            options.setMetricsScope(new RootScopeBuilder().reporter(new TemporalMetricsReporter(metrics))
+                    .reportEvery(REPORT_EVERY));
+        }
         WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(options.build());
         return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder()
                 .setNamespace(settings.namespace()).build());
+    }
+
+    /** Closes the connection and its metrics scope, whose reporting thread would otherwise keep the JVM alive. */
+    public static void close(WorkflowClient client) {
+        WorkflowServiceStubs service = client.getWorkflowServiceStubs();
+        service.shutdownNow();
+        Scope scope = service.getOptions().getMetricsScope();
+        try {
+            if (scope != null) {
+                scope.close();
+            }
+        } catch (ScopeCloseException e) {
+            // its last report did not reach the registry: nothing is waiting for it at shutdown
+        }
     }
 }

@@ -9,6 +9,8 @@ import ai.instructflow.workflows.labeling.LeaseRequest;
 import ai.instructflow.workflows.labeling.QueueSpec;
 import ai.instructflow.workflows.labeling.QueueState;
 import ai.instructflow.workflows.labeling.SubmitAck;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
@@ -23,7 +25,8 @@ import java.util.regex.Pattern;
 /**
  * The one way labels reach a queue, for people (through the API) and the simulated labelers alike:
  * validate, store the labels' text in object storage, then submit the reference through the queue's
- * update, which counts it once.
+ * update, which counts it once. The labels it counts are the labeling throughput metric of the
+ * process it runs in (the API for people, a worker for the simulated labelers).
  */
 public final class LabelingClient {
 
@@ -34,10 +37,12 @@ public final class LabelingClient {
 
     private final WorkflowClient client;
     private final LabelStore store;
+    private final MeterRegistry metrics;
 
-    public LabelingClient(WorkflowClient client, LabelStore store) {
+    public LabelingClient(WorkflowClient client, LabelStore store, MeterRegistry metrics) {
         this.client = client;
         this.store = store;
+        this.metrics = metrics;
     }
 
     public QueueState state(String runId, String stage) {
@@ -72,6 +77,10 @@ public final class LabelingClient {
         SubmitAck ack = call(runId, stage, () -> queue(runId, stage).submit(batch));
         if (ack.refused() != null) {
             throw refusal(ack.refused(), ack.reason());
+        }
+        if (ack.accepted()) {
+            Counter.builder("instructflow_labels").description("Labels a labeling queue counted, submitted through this process")
+                    .tags("run", runId, "stage", stage).register(metrics).increment(batch.tasks().size());
         }
         return ack;
     }

@@ -1,5 +1,6 @@
 package ai.instructflow.activities.stages;
 
+import ai.instructflow.activities.metrics.RunGauges;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.activities.storage.ObjectStore;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  * heartbeats every second (so a dead worker is noticed within the heartbeat timeout, and a cancel
  * within a step) and signals progress to the workflow every {@code signalEvery}; checkpoints go to
  * object storage, into the stage's manifest and into the heartbeat, so the next attempt resumes there.
+ * Each step's metrics also go to the worker's gauges, labelled by run and stage.
  */
 public final class StageAttempt implements TrainingListener, AutoCloseable {
 
@@ -41,6 +43,7 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
     private final int attempt;
     private final long signalEveryMillis;
     private final ScheduledExecutorService ticker;
+    private final RunGauges.Live gauges;
     private final List<Map<String, Double>> history = new ArrayList<>();
 
     private volatile Heartbeat heartbeat;
@@ -51,7 +54,7 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
     private long resumedFrom;
 
     StageAttempt(ActivityExecutionContext context, WorkflowClient client, RunStore runs, String runId, Stage stage,
-                 StageManifest manifest, long signalEveryMillis) {
+                 StageManifest manifest, long signalEveryMillis, RunGauges gauges) {
         this.context = context;
         this.client = client;
         this.runs = runs;
@@ -63,6 +66,7 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
         this.signalEveryMillis = signalEveryMillis;
         this.progress = new StageProgress(stage.id(), RunStatus.RUNNING, 0, 0, Map.of(), attempt, 0);
         this.heartbeat = context.getHeartbeatDetails(Heartbeat.class).orElse(null);
+        this.gauges = gauges.start(runId, stage.id());
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heartbeat-" + stage.id());
             t.setDaemon(true);
@@ -112,6 +116,12 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
             history.add(row);
         }
         progress = new StageProgress(stage.id(), RunStatus.RUNNING, step, total, Map.copyOf(metrics), attempt, resumedFrom);
+        gauges.step(step, total, metrics);
+    }
+
+    /** The stage's results (a collect stage's labeler agreement, the evaluation's win rate) join its gauges. */
+    public void recordResults(Map<String, Double> results) {
+        gauges.record(results);
     }
 
     @Override
@@ -197,6 +207,7 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
     /** Stops the ticker; the last progress goes out so the state query ends on the final step. */
     @Override
     public void close() {
+        gauges.close();
         ticker.shutdown();
         try {
             ticker.awaitTermination(5, TimeUnit.SECONDS);

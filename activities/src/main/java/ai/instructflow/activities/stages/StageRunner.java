@@ -1,6 +1,8 @@
 package ai.instructflow.activities.stages;
 
 import ai.instructflow.activities.TrainerSettings;
+import ai.instructflow.activities.metrics.RunGauges;
+import ai.instructflow.activities.metrics.StageMetrics;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.trainer.train.DivergenceException;
@@ -31,7 +33,8 @@ import java.util.concurrent.CancellationException;
 /**
  * What every stage activity does around its own work: reuse this run's verified outputs (resume) or
  * another run's (cache), record each attempt in the stage manifest, inject a requested fault, and
- * turn trainer exceptions into retryable or non-retryable Temporal failures.
+ * turn trainer exceptions into retryable or non-retryable Temporal failures; count attempts, retries,
+ * failures and durations.
  */
 public final class StageRunner {
 
@@ -46,12 +49,17 @@ public final class StageRunner {
     private final WorkflowClient client;
     private final String worker;
     private final Duration signalEvery;
+    private final StageMetrics metrics;
+    private final RunGauges gauges;
 
-    public StageRunner(RunStore runs, WorkflowClient client, String worker, Duration signalEvery) {
+    public StageRunner(RunStore runs, WorkflowClient client, String worker, Duration signalEvery, StageMetrics metrics,
+                       RunGauges gauges) {
         this.runs = runs;
         this.client = client;
         this.worker = worker;
         this.signalEvery = signalEvery;
+        this.metrics = metrics;
+        this.gauges = gauges;
     }
 
     /** What identifies a stage's work: the artifacts it reads and the settings its outputs depend on. */
@@ -138,9 +146,11 @@ public final class StageRunner {
         attempt.status = RunStatus.RUNNING;
         manifest.attempts.add(attempt);
         runs.save(runId, manifest);
+        metrics.started(stage.id(), attempt.number);
         long began = System.nanoTime();
 
-        try (StageAttempt running = new StageAttempt(context, client, runs, runId, stage, manifest, signalEvery.toMillis())) {
+        try (StageAttempt running = new StageAttempt(context, client, runs, runId, stage, manifest, signalEvery.toMillis(),
+                gauges)) {
             if (in.spec().injectsFault(stage) && !manifest.faultInjected) {
                 manifest.faultInjected = true;
                 throw ApplicationFailure.newNonRetryableFailure("fault injected into stage " + stage.id()
@@ -155,6 +165,7 @@ public final class StageRunner {
             }
             manifest.artifacts = out.artifacts();
             manifest.metrics = out.metrics();
+            running.recordResults(out.metrics());
             manifest.status = RunStatus.SUCCEEDED;
             end(manifest, attempt, RunStatus.SUCCEEDED, null, began);
             runs.save(runId, manifest);
@@ -177,16 +188,19 @@ public final class StageRunner {
     private RuntimeException fail(String runId, StageManifest manifest, StageManifest.Attempt attempt, long began,
                                   RuntimeException e) {
         end(manifest, attempt, RunStatus.FAILED, e.getMessage(), began);
+        metrics.failed(manifest.stage, e instanceof ApplicationFailure failure ? failure.getType() : e.getClass().getSimpleName());
         manifest.status = RunStatus.FAILED;
         runs.save(runId, manifest);
         return e;
     }
 
-    private static void end(StageManifest manifest, StageManifest.Attempt attempt, String status, String error, long began) {
+    private void end(StageManifest manifest, StageManifest.Attempt attempt, String status, String error, long began) {
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
         attempt.status = status;
         attempt.error = error;
         attempt.finishedAt = RunStore.now();
-        attempt.seconds = (System.nanoTime() - began) / 1e9;
+        attempt.seconds = took.toNanos() / 1e9;
+        metrics.ended(manifest.stage, status, took);
     }
 
     private static boolean ownOutputs(StageManifest manifest, Identity id, Artifacts artifacts) {

@@ -4,12 +4,15 @@ import ai.instructflow.activities.RunActivitiesImpl;
 import ai.instructflow.activities.labeling.LabelStore;
 import ai.instructflow.activities.labeling.LabelingActivitiesImpl;
 import ai.instructflow.activities.labeling.LabelingClient;
+import ai.instructflow.activities.metrics.RunGauges;
+import ai.instructflow.activities.metrics.StageMetrics;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.stages.StageActivitiesImpl;
 import ai.instructflow.activities.stages.StageRunner;
 import ai.instructflow.workflows.PipelineWorkflowImpl;
 import ai.instructflow.workflows.TaskQueues;
 import ai.instructflow.workflows.labeling.LabelingQueueWorkflowImpl;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -20,20 +23,23 @@ import java.time.Duration;
 /**
  * A worker process's Temporal side: polls its pools' task queues for stage activities; the CPU pool
  * also runs the pipeline workflow and run bookkeeping. One activity at a time, because a stage
- * takes the whole machine (or GPU).
+ * takes the whole machine (or GPU). Its stages and simulated labelers record their metrics into the
+ * registry it is given (the worker's {@code /metrics}).
  */
 public final class PlatformWorker implements AutoCloseable {
 
     private static final int LABELING_SLOTS = 4;
 
     private final WorkerFactory factory;
+    private final RunGauges gauges;
 
-    public PlatformWorker(WorkflowClient client, RunStore runs, WorkerSettings settings) {
+    public PlatformWorker(WorkflowClient client, RunStore runs, WorkerSettings settings, MeterRegistry metrics) {
         String identity = ManagementFactory.getRuntimeMXBean().getName();
         factory = WorkerFactory.newInstance(client);
-        StageRunner runner = new StageRunner(runs, client, identity, settings.progressEvery());
+        gauges = new RunGauges(metrics);
+        StageRunner runner = new StageRunner(runs, client, identity, settings.progressEvery(), new StageMetrics(metrics), gauges);
         LabelingActivitiesImpl labeling = new LabelingActivitiesImpl(runner, runs,
-                new LabelingClient(client, new LabelStore(runs.objects())), settings.device());
+                new LabelingClient(client, new LabelStore(runs.objects()), metrics), settings.device());
         for (String queue : settings.queues()) {
             Worker worker = factory.newWorker(queue, options(identity, 1));
             worker.registerActivitiesImplementations(new StageActivitiesImpl(runner, runs, settings.device()), labeling);
@@ -67,5 +73,6 @@ public final class PlatformWorker implements AutoCloseable {
     public void close() {
         factory.shutdownNow();
         factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        gauges.close();
     }
 }

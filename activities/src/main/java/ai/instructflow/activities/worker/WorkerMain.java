@@ -1,11 +1,18 @@
 package ai.instructflow.activities.worker;
 
+import ai.instructflow.activities.metrics.MetricsServer;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.activities.storage.StorageConfig;
 import ai.instructflow.infra.InfraSettings;
 import ai.instructflow.infra.TemporalConnection;
 import ai.instructflow.trainer.model.Devices;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.temporal.client.WorkflowClient;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -32,13 +39,23 @@ public final class WorkerMain {
             System.exit(2);
             return;
         }
+        MetricsServer metrics = MetricsServer.start(settings.metricsHost(), settings.metricsPort());
+        // the API's registry binds these itself; a worker process binds its own, under the same names
+        new JvmMemoryMetrics().bindTo(metrics.meters());
+        new JvmGcMetrics().bindTo(metrics.meters());
+        new JvmThreadMetrics().bindTo(metrics.meters());
+        new ProcessorMetrics().bindTo(metrics.meters());
+        new UptimeMetrics().bindTo(metrics.meters());
         RunStore runs = new RunStore(new ObjectStore(StorageConfig.from(infra)));
-        PlatformWorker worker = new PlatformWorker(TemporalConnection.connect(infra), runs, settings).start();
+        WorkflowClient client = TemporalConnection.connect(infra, metrics.meters());
+        PlatformWorker worker = new PlatformWorker(client, runs, settings, metrics.meters()).start();
         System.out.println("worker " + settings.queues() + " on " + settings.device() + ", Temporal "
-                + infra.temporalTarget() + ", S3 " + infra.s3Endpoint());
+                + infra.temporalTarget() + ", S3 " + infra.s3Endpoint() + ", metrics " + metrics.url());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();
+            TemporalConnection.close(client);
+            metrics.close();
             stopped.countDown();
         }));
         stopped.await();

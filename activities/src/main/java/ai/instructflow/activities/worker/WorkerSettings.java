@@ -12,9 +12,12 @@ import java.util.Map;
  * INSTRUCTFLOW_WORKER_QUEUES   which pools it joins: cpu, gpu or cpu,gpu     [cpu]
  * INSTRUCTFLOW_DEVICE          the trainer's device: cpu, gpu, gpu1, ...     [cpu; gpu when the queues are gpu only]
  * INSTRUCTFLOW_PROGRESS_MS     how often a stage signals progress            [2000]
+ * INSTRUCTFLOW_HOST            the address /metrics listens on               [127.0.0.1; 0.0.0.0 to be scraped from elsewhere]
+ * INSTRUCTFLOW_METRICS_PORT    the port of /metrics, 0 for any free one      [9464]
  * </pre>
  */
-public record WorkerSettings(List<String> queues, String device, Duration progressEvery) {
+public record WorkerSettings(List<String> queues, String device, Duration progressEvery, String metricsHost,
+                             int metricsPort) {
 
     public static WorkerSettings fromEnvironment() {
         return from(System.getenv());
@@ -38,6 +41,17 @@ public record WorkerSettings(List<String> queues, String device, Duration progre
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("INSTRUCTFLOW_PROGRESS_MS must be a number of milliseconds");
         }
-        return new WorkerSettings(pools.stream().map(TaskQueues::of).toList(), device, Duration.ofMillis(progressMs));
+        int metricsPort;
+        try {
+            metricsPort = Integer.parseInt(env.getOrDefault("INSTRUCTFLOW_METRICS_PORT", "9464"));
+        } catch (NumberFormatException e) {
+            metricsPort = -1;
+        }
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new IllegalArgumentException("INSTRUCTFLOW_METRICS_PORT must be a port number (0 for any free port), got '"
+                    + env.get("INSTRUCTFLOW_METRICS_PORT") + "'");
+        }
+        return new WorkerSettings(pools.stream().map(TaskQueues::of).toList(), device, Duration.ofMillis(progressMs),
+                env.getOrDefault("INSTRUCTFLOW_HOST", "127.0.0.1"), metricsPort);
     }
 }

@@ -20,6 +20,7 @@ import ai.instructflow.workflows.labeling.LabelingQueueWorkflow;
 import ai.instructflow.workflows.labeling.LabelingQueues;
 import ai.instructflow.workflows.labeling.QueueSpec;
 import ai.instructflow.workflows.labeling.QueueState;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import java.nio.file.Path;
@@ -50,8 +51,8 @@ class LabelingQueueTest {
         client = TemporalConnection.connect(infra.settings());
         RunStore runs = new RunStore(new ObjectStore(StorageConfig.from(infra.settings())));
         store = new LabelStore(runs.objects());
-        labeling = new LabelingClient(client, store);
-        worker = new PlatformWorker(client, runs, WorkerSettings.from(Map.of())).start();
+        labeling = new LabelingClient(client, store, new SimpleMeterRegistry());
+        worker = new PlatformWorker(client, runs, WorkerSettings.from(Map.of()), new SimpleMeterRegistry()).start();
     }
 
     @AfterAll

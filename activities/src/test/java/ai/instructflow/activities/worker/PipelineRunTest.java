@@ -20,6 +20,7 @@ import ai.instructflow.workflows.RunStatus;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageResult;
 import ai.instructflow.workflows.TaskQueues;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -48,7 +49,7 @@ class PipelineRunTest {
         infra = Infrastructure.start(InfraSettings.from(Map.of("INSTRUCTFLOW_DATA_DIR", data.toString())), 0, 0);
         client = TemporalConnection.connect(infra.settings());
         runs = new RunStore(new ObjectStore(StorageConfig.from(infra.settings())));
-        worker = new PlatformWorker(client, runs, WorkerSettings.from(Map.of())).start();
+        worker = new PlatformWorker(client, runs, WorkerSettings.from(Map.of()), new SimpleMeterRegistry()).start();
     }
 
     @AfterAll

@@ -100,6 +100,7 @@ class WorkerCrashTest {
         pb.environment().put("INSTRUCTFLOW_TEMPORAL_TARGET", infra.temporalTarget());
         pb.environment().put("INSTRUCTFLOW_S3_ENDPOINT", infra.s3Endpoint());
         pb.environment().put("INSTRUCTFLOW_PROGRESS_MS", "500");
+        pb.environment().put("INSTRUCTFLOW_METRICS_PORT", "0");
         pb.redirectErrorStream(true);
         pb.redirectOutput(new File(System.getProperty("java.io.tmpdir"), "instructflow-crash-worker.log"));
         return pb.start();

@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * {@code instructflow demo}: submits the demo run to the platform's own REST API, draws a progress
  * bar per stage with its live metrics, and prints the evaluation's report (or, with --json, the
- * report as one JSON object).
+ * report as one JSON object). It says where to watch the run: its page and the metrics endpoints.
  */
 final class DemoCommand {
 
@@ -24,12 +24,15 @@ final class DemoCommand {
     private static final int WIDTH = 28;
 
     private final ApiClient api;
+    private final String workerMetrics;
     private final PrintStream out;
     private final boolean json;
     private final Map<String, String> drawn = new HashMap<>();
 
-    DemoCommand(ApiClient api, boolean json) {
+    /** {@code workerMetrics}: the in-process worker's /metrics URL, null without one. */
+    DemoCommand(ApiClient api, String workerMetrics, boolean json) {
         this.api = api;
+        this.workerMetrics = workerMetrics;
         this.json = json;
         // with --json, stdout carries only the report
         this.out = json ? System.err : System.out;
@@ -40,6 +43,9 @@ final class DemoCommand {
         JsonNode run = api.post("/api/v1/runs", spec);
         String id = run.path("id").asText();
         out.println("run " + id + " submitted to " + api.base() + "/api/v1/runs (the demo's spec: " + spec.strip() + ")");
+        out.println("  run page: " + api.base() + "/runs/run.html?id=" + id);
+        out.println("  metrics:  " + api.base() + "/q/metrics (API, Temporal SDK)"
+                + (workerMetrics == null ? "" : ", " + workerMetrics + " (worker: training, stages, labeling)"));
         while (!FINAL.contains(run.path("status").asText())) {
             draw(run);
             Thread.sleep(1000);

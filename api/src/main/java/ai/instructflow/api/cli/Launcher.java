@@ -83,13 +83,17 @@ public class Launcher implements QuarkusApplication {
         String url = "http://" + host + ":" + port;
         int code = 0;
         if (args[0].equals("demo")) {
-            code = new DemoCommand(new ApiClient(url, admin.adminToken()), json).run(DEMO_SPEC);
+            code = new DemoCommand(new ApiClient(url, admin.adminToken()), platform.workerMetricsUrl().orElse(null), json)
+                    .run(DEMO_SPEC);
         }
         if (serve) {
             System.out.println("InstructFlow is serving " + url + "  (OpenAPI: " + url + "/q/openapi, Swagger UI: "
-                    + url + "/q/swagger-ui)");
+                    + url + "/q/swagger-ui, metrics: " + url + "/q/metrics"
+                    + platform.workerMetricsUrl().map(w -> " and " + w).orElse("") + ")");
+            // a worker on this machine needs its own metrics port beside the in-process worker's
             System.out.println("workers join with: INSTRUCTFLOW_TEMPORAL_TARGET=" + platform.settings().temporalTarget()
-                    + " INSTRUCTFLOW_S3_ENDPOINT=" + platform.settings().s3Endpoint() + " ./instructflow worker");
+                    + " INSTRUCTFLOW_S3_ENDPOINT=" + platform.settings().s3Endpoint()
+                    + " INSTRUCTFLOW_METRICS_PORT=9465 ./instructflow worker");
             Quarkus.waitForExit();
         }
         return code;

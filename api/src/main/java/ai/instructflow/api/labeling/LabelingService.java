@@ -12,6 +12,7 @@ import ai.instructflow.workflows.RunStatus;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.labeling.QueueState;
 import ai.instructflow.workflows.labeling.SubmitAck;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.NotFoundException;
@@ -30,11 +31,19 @@ public class LabelingService {
     @Inject
     Platform platform;
 
+    @Inject
+    MeterRegistry meters;
+
     private volatile LabelingClient client;
 
     public List<OpenQueue> open() {
+        return open(platform.runs().runs());
+    }
+
+    /** The open queues of those of these runs that are running. */
+    public List<OpenQueue> open(List<RunRecord> runs) {
         List<OpenQueue> out = new ArrayList<>();
-        for (RunRecord run : platform.runs().runs()) {
+        for (RunRecord run : runs) {
             if (!RunStatus.RUNNING.equals(run.status())) {
                 continue;
             }
@@ -99,7 +108,7 @@ public class LabelingService {
 
     private LabelingClient client() {
         if (client == null) {
-            client = new LabelingClient(platform.client(), new LabelStore(platform.runs().objects()));
+            client = new LabelingClient(platform.client(), new LabelStore(platform.runs().objects()), meters);
         }
         return client;
     }

@@ -1,5 +1,6 @@
 package ai.instructflow.api.platform;
 
+import ai.instructflow.activities.metrics.MetricsServer;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.activities.storage.StorageConfig;
@@ -8,14 +9,17 @@ import ai.instructflow.activities.worker.WorkerSettings;
 import ai.instructflow.infra.InfraSettings;
 import ai.instructflow.infra.Infrastructure;
 import ai.instructflow.infra.TemporalConnection;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.temporal.client.WorkflowClient;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -23,7 +27,9 @@ import org.jboss.logging.Logger;
  * The API's connection to the platform: starts the embedded Temporal service and S3 server when the
  * settings say "embedded" (the default), connects to them or to external ones, and runs an
  * in-process worker unless told not to. Settings come from the environment ({@link InfraSettings},
- * {@link WorkerSettings}) and the {@code instructflow.*} keys in application.properties.
+ * {@link WorkerSettings}) and the {@code instructflow.*} keys in application.properties. The Temporal
+ * SDK's metrics go to the API's registry ({@code /q/metrics}); the in-process worker serves its own
+ * {@code /metrics}, as a worker process does.
  */
 @Startup
 @ApplicationScoped
@@ -43,32 +49,48 @@ public class Platform {
     @ConfigProperty(name = "instructflow.worker.enabled")
     boolean workerEnabled;
 
+    @ConfigProperty(name = "instructflow.host")
+    String host;
+
+    @ConfigProperty(name = "instructflow.metrics-port")
+    int metricsPort;
+
+    @Inject
+    MeterRegistry meters;
+
     private Infrastructure infra;
     private WorkflowClient client;
     private RunStore runs;
+    private MetricsServer workerMetrics;
     private PlatformWorker worker;
 
     @PostConstruct
     void start() {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putIfAbsent("INSTRUCTFLOW_DATA_DIR", dataDir.toString());
+        // the in-process worker listens where the API does, on the port configured here
+        env.put("INSTRUCTFLOW_HOST", host);
+        env.put("INSTRUCTFLOW_METRICS_PORT", Integer.toString(metricsPort));
         infra = Infrastructure.start(InfraSettings.from(env), temporalPort, s3Port);
         InfraSettings settings = infra.settings();
-        client = TemporalConnection.connect(settings);
+        client = TemporalConnection.connect(settings, meters);
         runs = new RunStore(new ObjectStore(StorageConfig.from(settings)));
         if (workerEnabled) {
-            worker = new PlatformWorker(client, runs, WorkerSettings.from(env)).start();
+            WorkerSettings workerSettings = WorkerSettings.from(env);
+            workerMetrics = MetricsServer.start(workerSettings.metricsHost(), workerSettings.metricsPort());
+            worker = new PlatformWorker(client, runs, workerSettings, workerMetrics.meters()).start();
         }
         LOG.infof("platform: Temporal %s, S3 %s (bucket %s), in-process worker %s", settings.temporalTarget(),
-                settings.s3Endpoint(), settings.bucket(), workerEnabled ? "on" : "off");
+                settings.s3Endpoint(), settings.bucket(), workerEnabled ? "on, metrics " + workerMetrics.url() : "off");
     }
 
     @PreDestroy
     void stop() {
         if (worker != null) {
             worker.close();
+            workerMetrics.close();
         }
-        client.getWorkflowServiceStubs().shutdownNow();
+        TemporalConnection.close(client);
         infra.close();
     }
 
@@ -78,6 +100,11 @@ public class Platform {
 
     public RunStore runs() {
         return runs;
+    }
+
+    /** The in-process worker's {@code /metrics}, when there is one. */
+    public Optional<String> workerMetricsUrl() {
+        return Optional.ofNullable(workerMetrics).map(MetricsServer::url);
     }
 
     /** Where Temporal and S3 are, for workers in other processes to join. */

@@ -20,6 +20,8 @@ import ai.instructflow.workflows.RunStatus;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageProgress;
 import ai.instructflow.workflows.TaskQueues;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
@@ -56,6 +58,9 @@ public class RunService {
     @Inject
     LabelingService labeling;
 
+    @Inject
+    MeterRegistry meters;
+
     public RunView submit(RunSpec spec) {
         List<FieldError> errors = new ArrayList<>(RunSpecValidator.validate(spec));
         if (errors.isEmpty()) {
@@ -79,10 +84,14 @@ public class RunService {
             throw new ValidationException(List.of(new FieldError(page < 0 ? "page" : "size",
                     page < 0 ? "must be >= 0" : "must be between 1 and 200")));
         }
-        List<RunRecord> all = runs().runs().stream().map(this::withLiveStatus)
-                .filter(r -> status == null || status.equals(r.status())).toList();
+        List<RunRecord> all = all().stream().filter(r -> status == null || status.equals(r.status())).toList();
         int from = Math.min(all.size(), page * size);
         return new RunPage(all.subList(from, Math.min(all.size(), from + size)), page, size, all.size());
+    }
+
+    /** Every run, newest first, with its live status. */
+    public List<RunRecord> all() {
+        return runs().runs().stream().map(this::withLiveStatus).toList();
     }
 
     public RunView view(String id) {
@@ -139,6 +148,8 @@ public class RunService {
         RunSpec spec = runs().spec(id).orElseThrow(() -> new NotFoundException("run " + id + " has no spec"));
         runs().save(record.started(RunStatus.RUNNING, RunStore.now()));
         start(id, spec);
+        Counter.builder("instructflow_run_resumes").description("Runs resumed through this API process")
+                .register(meters).increment();
         return view(id);
     }
 

@@ -31,7 +31,7 @@ public final class Api {
         this.token = token;
     }
 
-    static String tiny(String name, int sftSteps, String extra) {
+    public static String tiny(String name, int sftSteps, String extra) {
         return TINY.formatted(name, sftSteps, extra);
     }
 
