@@ -70,7 +70,7 @@ final class DemoCommand {
             }
         }
         JsonNode timing = run.path("timing");
-        out.printf(Locale.ROOT, "%nrun %s: %.0f s, %.1f s inside stage activities, orchestration overhead %.2f%%%n", id,
+        out.printf(Locale.ROOT, "%nrun %s: %.0f s, %.1f s inside stages, orchestration overhead %.2f%%%n", id,
                 timing.path("wall_seconds").asDouble(), timing.path("activity_seconds").asDouble(),
                 100 * timing.path("orchestration_overhead").asDouble());
         out.println("artifacts: GET " + api.base() + "/api/v1/runs/" + id + "/artifacts (bucket prefix runs/" + id + "/)");
