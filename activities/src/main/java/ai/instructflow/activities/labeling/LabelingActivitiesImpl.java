@@ -184,9 +184,7 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
                 mine.set(t);
             }
         }
-        Map<String, long[]> bits = new TreeMap<>();
-        done.forEach((labeler, set) -> bits.put(labeler, set.toLongArray()));
-        return new QueueLedger(labels, bits, Map.of(), chunks.size(), 0);
+        return QueueLedger.of(labels, done, Map.of(), chunks.size(), 0);
     }
 
     /** A simulated person's label; its randomness is fixed by (seed, task, labeler), so lease order does not matter. */

@@ -85,15 +85,7 @@ public final class StageRunner {
                 && cached(in.runId(), stage, id, artifacts).isPresent())) {
             return null;
         }
-        if (!id.hash().equals(manifest.inputsHash)) {
-            StageManifest fresh = new StageManifest(stage.id());
-            fresh.attempts = manifest.attempts;
-            manifest = fresh;
-        }
-        manifest.inputsHash = id.hash();
-        manifest.settings = id.settings();
-        manifest.inputs = id.inputs();
-        manifest.status = RunStatus.RUNNING;
+        manifest = running(manifest, stage, id);
         manifest.labelingStartedAt = RunStore.now();
         manifest.labelingSeconds = null;
         runs.save(in.runId(), manifest);
@@ -104,14 +96,10 @@ public final class StageRunner {
         String runId = in.runId();
         Artifacts artifacts = new Artifacts(runs.objects());
         Identity id = Identity.of(in, stage);
-        List<Artifact> inputs = id.inputs();
-        Map<String, Object> settings = id.settings();
-        String hash = id.hash();
         StageManifest recorded = runs.stage(runId, stage).orElseGet(() -> new StageManifest(stage.id()));
-        StageManifest manifest = recorded;
 
-        if (ownOutputs(manifest, id, artifacts)) {
-            return new StageResult(stage.id(), manifest.artifacts, manifest.metrics, runId);
+        if (ownOutputs(recorded, id, artifacts)) {
+            return new StageResult(stage.id(), recorded.artifacts, recorded.metrics, runId);
         }
         if (Boolean.TRUE.equals(in.spec().cache())) {
             Optional<StageResult> hit = cached(runId, stage, id, artifacts).map(theirs -> copy(runId, stage, id, theirs));
@@ -119,16 +107,7 @@ public final class StageRunner {
                 return hit.get();
             }
         }
-        if (!hash.equals(manifest.inputsHash)) {
-            // new inputs or settings: an old checkpoint or output of this stage no longer applies
-            manifest = new StageManifest(stage.id());
-            manifest.attempts = recorded.attempts;
-        }
-        manifest.inputsHash = hash;
-        manifest.settings = settings;
-        manifest.inputs = inputs;
-        manifest.status = RunStatus.RUNNING;
-        manifest.reusedFrom = null;
+        StageManifest manifest = running(recorded, stage, id);
         if (in.labeling() != null && manifest.labelingStartedAt != null && manifest.labelingSeconds == null) {
             manifest.labelingSeconds = Duration.between(Instant.parse(manifest.labelingStartedAt), Instant.now()).toMillis() / 1e3;
         }
@@ -169,7 +148,7 @@ public final class StageRunner {
             manifest.status = RunStatus.SUCCEEDED;
             end(manifest, attempt, RunStatus.SUCCEEDED, null, began);
             runs.save(runId, manifest);
-            runs.cache(stage, hash, runId);
+            runs.cache(stage, id.hash(), runId);
             return new StageResult(stage.id(), out.artifacts(), out.metrics(), null);
         } catch (CancellationException | ActivityCompletionException e) {
             end(manifest, attempt, RunStatus.CANCELLED, null, began);
@@ -201,6 +180,25 @@ public final class StageRunner {
         attempt.finishedAt = RunStore.now();
         attempt.seconds = took.toNanos() / 1e9;
         metrics.ended(manifest.stage, status, took);
+    }
+
+    /**
+     * The manifest an attempt (or a collect stage's queue) works under: the recorded one, or a fresh
+     * one keeping the attempts when the inputs or settings changed, marked running.
+     */
+    private static StageManifest running(StageManifest recorded, Stage stage, Identity id) {
+        StageManifest manifest = recorded;
+        if (!id.hash().equals(recorded.inputsHash)) {
+            // new inputs or settings: an old checkpoint or output of this stage no longer applies
+            manifest = new StageManifest(stage.id());
+            manifest.attempts = recorded.attempts;
+        }
+        manifest.inputsHash = id.hash();
+        manifest.settings = id.settings();
+        manifest.inputs = id.inputs();
+        manifest.status = RunStatus.RUNNING;
+        manifest.reusedFrom = null;
+        return manifest;
     }
 
     private static boolean ownOutputs(StageManifest manifest, Identity id, Artifacts artifacts) {

@@ -216,9 +216,7 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
     }
 
     private QueueLedger ledger() {
-        Map<String, long[]> bits = new TreeMap<>();
-        done.forEach((labeler, tasks) -> bits.put(labeler, tasks.toLongArray()));
-        return new QueueLedger(labels.clone(), bits, Map.copyOf(leases), chunks, openedAt);
+        return QueueLedger.of(labels, done, leases, chunks, openedAt);
     }
 
     /** How many unexpired leases hold each task. */
