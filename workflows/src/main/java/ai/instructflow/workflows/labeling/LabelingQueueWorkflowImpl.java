@@ -5,6 +5,7 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -45,9 +46,17 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
     private boolean closeRequested;
     private String endedBy;
 
+    /**
+     * The state comes from the input before anything else runs: a lease or submit can arrive with
+     * the queue's first workflow task, ahead of {@link #run}.
+     */
+    @WorkflowInit
+    public LabelingQueueWorkflowImpl(QueueSpec queue) {
+        restore(queue);
+    }
+
     @Override
     public QueueState run(QueueSpec queue) {
-        restore(queue);
         try {
             while (!finished()) {
                 long remaining = spec.deadline() - Workflow.currentTimeMillis();
