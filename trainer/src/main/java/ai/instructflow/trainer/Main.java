@@ -54,10 +54,7 @@ public final class Main {
         if (!args.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + args);
         }
-        PipelineConfig config = new PipelineConfig(defaults.preset(), device, seed, defaults.demonstrators(),
-                defaults.demonstrations(), defaults.comparisonPrompts(), defaults.heldOutComparisons(), defaults.k(),
-                defaults.labelers(), defaults.ppoPrompts(), defaults.evalPrompts(), defaults.sft(), defaults.rm(),
-                defaults.ppo());
+        PipelineConfig config = defaults.on(device, seed);
         // With --json, stdout carries only the report; progress goes to stderr.
         PrintStream log = json ? System.err : System.out;
         PipelineReport report = new LocalPipeline(config, log).run();

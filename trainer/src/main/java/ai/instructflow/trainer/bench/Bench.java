@@ -7,13 +7,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.Devices;
+import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.GPTConfig;
 import ai.instructflow.trainer.model.LogProbs;
 import ai.instructflow.trainer.model.Sampler;
 import ai.instructflow.trainer.model.TokenBatch;
 import ai.instructflow.trainer.optim.AdamW;
+import ai.instructflow.trainer.optim.AdamWConfig;
 import ai.instructflow.trainer.ppo.PpoLoss;
 import ai.instructflow.trainer.rm.RewardModelTrainer;
 import ai.instructflow.trainer.sft.ResponseLoss;
@@ -118,7 +119,7 @@ public final class Bench {
 
     private void sft(double gemm) throws Exception {
         try (GPT model = GPT.create(shape, device, 1, GPT.Head.LM)) {
-            AdamW opt = new AdamW(model, AdamW.Config.defaults());
+            AdamW opt = new AdamW(model, AdamWConfig.defaults());
             model.setTrainable(true);
             List<Demonstration> data = new ArrayList<>();
             for (int b = 0; b < batch; b++) {
@@ -142,7 +143,7 @@ public final class Bench {
 
     private void rm() throws Exception {
         try (GPT model = GPT.create(shape, device, 2, GPT.Head.SCORE)) {
-            AdamW opt = new AdamW(model, AdamW.Config.defaults());
+            AdamW opt = new AdamW(model, AdamWConfig.defaults());
             model.setTrainable(true);
             List<int[]> prompts = new ArrayList<>();
             List<int[]> responses = new ArrayList<>();
@@ -194,8 +195,8 @@ public final class Bench {
     private void ppo(double gemm) throws Exception {
         try (GPT policy = GPT.create(shape, device, 4, GPT.Head.LM);
              GPT value = GPT.create(shape, device, 5, GPT.Head.SCORE)) {
-            AdamW policyOpt = new AdamW(policy, AdamW.Config.defaults());
-            AdamW valueOpt = new AdamW(value, AdamW.Config.defaults());
+            AdamW policyOpt = new AdamW(policy, AdamWConfig.defaults());
+            AdamW valueOpt = new AdamW(value, AdamWConfig.defaults());
             policy.setTrainable(true);
             value.setTrainable(true);
             int seq = shape.context() - 1;

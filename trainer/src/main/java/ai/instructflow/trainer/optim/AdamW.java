@@ -1,8 +1,8 @@
 package ai.instructflow.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.instructflow.trainer.model.GPT;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,21 +14,15 @@ import java.util.Map;
  */
 public final class AdamW {
 
-    public record Config(float beta1, float beta2, float eps, float weightDecay, float gradClip) {
-        public static Config defaults() {
-            return new Config(0.9f, 0.95f, 1e-8f, 0.1f, 1.0f);
-        }
-    }
-
     private static final NDIndex ALL = new NDIndex("...");
 
     private final GPT model;
-    private final Config config;
+    private final AdamWConfig config;
     private final Map<String, NDArray> m = new LinkedHashMap<>();
     private final Map<String, NDArray> v = new LinkedHashMap<>();
     private long step;
 
-    public AdamW(GPT model, Config config) {
+    public AdamW(GPT model, AdamWConfig config) {
         this.model = model;
         this.config = config;
         for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {

@@ -43,22 +43,6 @@ public final class PpoTrainer {
 
     public static final String STAGE = "ppo";
 
-    public record Config(int iterations, int rolloutBatch, int minibatch, int epochs, float policyLr, float valueLr,
-                         float klCoef, boolean adaptiveKl, float klTarget, float klHorizon, float clip, float valueClip,
-                         float gamma, float lambda, float ptxCoef, int ptxBatch, int maxNewTokens, float temperature,
-                         AdamW.Config adam, int checkpointEvery, long seed) {
-        public static Config defaults() {
-            return new Config(50, 64, 32, 4, 2e-5f, 1e-4f, 0.02f, false, 6f, 10_000f, 0.2f, 0.2f,
-                    1f, 0.95f, 0f, 16, 40, 1f, AdamW.Config.defaults(), 10, 3);
-        }
-
-        public Config withIterations(int n) {
-            return new Config(n, rolloutBatch, minibatch, epochs, policyLr, valueLr, klCoef, adaptiveKl, klTarget,
-                    klHorizon, clip, valueClip, gamma, lambda, ptxCoef, ptxBatch, maxNewTokens, temperature, adam,
-                    checkpointEvery, seed);
-        }
-    }
-
     /** Extra per-iteration metrics computed from the rollouts, e.g. a held-out judge's score. */
     public interface RolloutObserver {
         Map<String, Double> observe(List<int[]> prompts, List<int[]> responses);
@@ -66,11 +50,11 @@ public final class PpoTrainer {
 
     public record Result(List<Map<String, Double>> history) {}
 
-    private final Config config;
+    private final PpoConfig config;
     private final PromptFormat format;
     private final int pad;
 
-    public PpoTrainer(Config config, PromptFormat format) {
+    public PpoTrainer(PpoConfig config, PromptFormat format) {
         this.config = config;
         this.format = format;
         this.pad = format.tokenizer().pad();

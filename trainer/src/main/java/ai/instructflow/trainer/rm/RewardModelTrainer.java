@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.TokenBatch;
-import ai.instructflow.trainer.optim.AdamW;
 import ai.instructflow.trainer.optim.CosineSchedule;
 import ai.instructflow.trainer.train.BatchOrder;
 import ai.instructflow.trainer.train.Checkpoint;
@@ -35,18 +34,11 @@ public final class RewardModelTrainer {
 
     public static final String STAGE = "rm";
 
-    public record Config(int steps, int promptsPerBatch, float lr, int warmupSteps, float floorFraction,
-                         AdamW.Config adam, int evalEvery, int checkpointEvery, long seed) {
-        public static Config defaults() {
-            return new Config(400, 16, 5e-4f, 20, 0.1f, AdamW.Config.defaults(), 100, 100, 2);
-        }
-    }
-
     public record Result(long steps, double trainLoss, double trainAccuracy, double heldOutAccuracy, double bias) {}
 
-    private final Config config;
+    private final RewardModelConfig config;
 
-    public RewardModelTrainer(Config config) {
+    public RewardModelTrainer(RewardModelConfig config) {
         this.config = config;
     }
 
@@ -57,7 +49,7 @@ public final class RewardModelTrainer {
                 config.adam(), config.evalEvery(), config.checkpointEvery(), config.seed());
         BatchOrder order = new BatchOrder(data.size(), config.seed());
         StepLoop.Step step = (i, gc) -> {
-            NDArray[] lossAndAccuracy = loss(rm, BatchOrder.pick(data, order.batch(i, config.promptsPerBatch())));
+            NDArray[] lossAndAccuracy = loss(rm, BatchOrder.pick(data, order.batch(i, config.batchSize())));
             gc.backward(lossAndAccuracy[0]);
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("loss", (double) lossAndAccuracy[0].getFloat());

@@ -21,19 +21,12 @@ public final class SftTrainer {
 
     public static final String STAGE = "sft";
 
-    public record Config(int steps, int batchSize, float lr, int warmupSteps, float floorFraction,
-                         AdamW.Config adam, int evalEvery, int checkpointEvery, long seed) {
-        public static Config defaults() {
-            return new Config(800, 48, 2e-3f, 30, 0.1f, AdamW.Config.defaults(), 100, 100, 1);
-        }
-    }
-
     public record Result(long steps, double trainLoss, double evalLoss, double tokensPerSecond) {}
 
-    private final Config config;
+    private final SftConfig config;
     private final int pad;
 
-    public SftTrainer(Config config, int pad) {
+    public SftTrainer(SftConfig config, int pad) {
         this.config = config;
         this.pad = pad;
     }

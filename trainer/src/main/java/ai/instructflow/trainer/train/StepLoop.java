@@ -6,6 +6,7 @@ import ai.djl.training.GradientCollector;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.GradMode;
 import ai.instructflow.trainer.optim.AdamW;
+import ai.instructflow.trainer.optim.AdamWConfig;
 import ai.instructflow.trainer.optim.CosineSchedule;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
 public final class StepLoop {
 
     /** {@code prefix} names the trained model inside checkpoints, e.g. "policy/" or "rm/". */
-    public record Settings(String stage, String prefix, long steps, CosineSchedule schedule, AdamW.Config adam,
+    public record Settings(String stage, String prefix, long steps, CosineSchedule schedule, AdamWConfig adam,
                            int evalEvery, int checkpointEvery, long seed) {}
 
     /** Forward and backward on the batch of {@code step}; returns that step's metrics, "loss" among them. */

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import ai.instructflow.trainer.optim.AdamW;
+import ai.instructflow.trainer.optim.AdamWConfig;
+import ai.instructflow.trainer.sft.SftConfig;
 import ai.instructflow.trainer.sft.SftTrainer;
 import ai.instructflow.trainer.train.Fixtures;
 import ai.instructflow.trainer.train.TrainingListener;
@@ -22,7 +23,7 @@ class GradModeTest {
             AtomicReference<SftTrainer.Result> result = new AtomicReference<>();
             Thread worker = new Thread(() -> {
                 try {
-                    result.set(new SftTrainer(new SftTrainer.Config(3, 4, 1e-3f, 1, 0.1f, AdamW.Config.defaults(), 0, 0, 1),
+                    result.set(new SftTrainer(new SftConfig(3, 4, 1e-3f, 1, 0.1f, AdamWConfig.defaults(), 0, 0, 1),
                             Fixtures.FORMAT.tokenizer().pad()).train(model, Fixtures.demonstrations(8, 1), List.of(), null,
                             TrainingListener.NONE));
                 } catch (Throwable t) {

@@ -3,10 +3,10 @@ package ai.instructflow.trainer.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.instructflow.trainer.optim.AdamW;
-import ai.instructflow.trainer.ppo.PpoTrainer;
-import ai.instructflow.trainer.rm.RewardModelTrainer;
-import ai.instructflow.trainer.sft.SftTrainer;
+import ai.instructflow.trainer.optim.AdamWConfig;
+import ai.instructflow.trainer.ppo.PpoConfig;
+import ai.instructflow.trainer.rm.RewardModelConfig;
+import ai.instructflow.trainer.sft.SftConfig;
 import ai.instructflow.trainer.suite.DemonstratorConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,12 +19,12 @@ class LocalPipelineTest {
 
     @Test
     void runsEveryStageAndReportsTheKeysTheLauncherPrints() {
-        AdamW.Config adam = AdamW.Config.defaults();
+        AdamWConfig adam = AdamWConfig.defaults();
         PipelineConfig config = new PipelineConfig("tiny", "cpu", 3, DemonstratorConfig.defaults(),
-                200, 60, 20, 4, 4, 100, 40,
-                new SftTrainer.Config(30, 16, 2e-3f, 5, 0.1f, adam, 10, 0, 1),
-                new RewardModelTrainer.Config(10, 8, 5e-4f, 2, 0.1f, adam, 5, 0, 2),
-                PpoTrainer.Config.defaults().withIterations(2));
+                200, 60, 20, 4, 4, 40,
+                new SftConfig(30, 16, 2e-3f, 5, 0.1f, adam, 10, 0, 1),
+                new RewardModelConfig(10, 8, 5e-4f, 2, 0.1f, adam, 5, 0, 2),
+                PpoConfig.defaults().withIterations(2));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PipelineReport report = new LocalPipeline(config, new PrintStream(log, true)).run();
         Map<String, Object> map = report.toMap();

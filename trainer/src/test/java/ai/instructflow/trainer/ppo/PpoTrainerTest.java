@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.instructflow.trainer.model.GPT;
-import ai.instructflow.trainer.optim.AdamW;
+import ai.instructflow.trainer.optim.AdamWConfig;
 import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.trainer.train.Demonstration;
 import ai.instructflow.trainer.train.Fixtures;
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class PpoTrainerTest {
 
-    private static final PpoTrainer.Config CONFIG = new PpoTrainer.Config(4, 8, 4, 2, 1e-3f, 1e-3f, 0.05f, true, 1f,
-            100f, 0.2f, 0.2f, 1f, 0.95f, 0.5f, 4, 6, 1f, AdamW.Config.defaults(), 2, 11);
+    private static final PpoConfig CONFIG = new PpoConfig(4, 100, 8, 4, 2, 1e-3f, 1e-3f, 0.05f, true, 1f,
+            100f, 0.2f, 0.2f, 1f, 0.95f, 0.5f, 4, 6, 1f, AdamWConfig.defaults(), 2, 11);
 
     private static List<int[]> prompts() {
         return Fixtures.demonstrations(16, 3).stream().map(Demonstration::prompt).toList();

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.Device;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.optim.AdamW;
+import ai.instructflow.trainer.optim.AdamWConfig;
+import ai.instructflow.trainer.sft.SftConfig;
 import ai.instructflow.trainer.sft.SftTrainer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +29,7 @@ class CheckpointTest {
     @Test
     void roundTripKeepsWeightsOptimizerStateAndMetadata() throws IOException {
         try (GPT model = GPT.create(Fixtures.shape(0f), Device.cpu(), 3, GPT.Head.LM, GPT.Head.SCORE)) {
-            AdamW opt = new AdamW(model, AdamW.Config.defaults());
+            AdamW opt = new AdamW(model, AdamWConfig.defaults());
             byte[] data = bytes(new Checkpoint().put("step", 17L).put("beta", 0.05)
                     .putModel("policy/", model).putOptimizer("policy/", opt));
             Checkpoint back = Checkpoint.read(new ByteArrayInputStream(data));
@@ -50,8 +52,8 @@ class CheckpointTest {
     void sftInterruptedAndResumedEndsExactlyWhereTheUninterruptedRunEnds() throws IOException {
         // dropout on: the resumed run must also reproduce the dropout masks of the steps it redoes
         List<Demonstration> data = Fixtures.demonstrations(64, 5);
-        SftTrainer.Config config = new SftTrainer.Config(12, 8, 3e-3f, 2, 0.1f,
-                ai.instructflow.trainer.optim.AdamW.Config.defaults(), 0, 5, 9);
+        SftConfig config = new SftConfig(12, 8, 3e-3f, 2, 0.1f,
+                AdamWConfig.defaults(), 0, 5, 9);
         SftTrainer trainer = new SftTrainer(config, Fixtures.FORMAT.tokenizer().pad());
 
         Map<String, float[]> uninterrupted;

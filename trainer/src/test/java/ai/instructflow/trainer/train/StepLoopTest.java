@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.instructflow.trainer.model.GPT;
-import ai.instructflow.trainer.optim.AdamW;
+import ai.instructflow.trainer.optim.AdamWConfig;
 import ai.instructflow.trainer.optim.CosineSchedule;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +21,7 @@ class StepLoopTest {
 
     private static StepLoop.Settings settings(int steps) {
         return new StepLoop.Settings("test", "policy/", steps, new CosineSchedule(1e-3f, 0.1f, 1, steps),
-                AdamW.Config.defaults(), 0, 0, 1);
+                AdamWConfig.defaults(), 0, 0, 1);
     }
 
     /** A small finite loss, except at the given steps: NaN gradients with a finite loss, or an infinite loss. */
