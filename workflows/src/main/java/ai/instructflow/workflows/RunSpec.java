@@ -1,5 +1,8 @@
 package ai.instructflow.workflows;
 
+import ai.instructflow.trainer.ppo.PpoConfig;
+import ai.instructflow.trainer.rm.RewardModelConfig;
+import ai.instructflow.trainer.sft.SftConfig;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -7,18 +10,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a user submits to start a run. Every field but {@code name} is optional: a missing value takes
- * the trainer's default for a laptop (the tiny preset on CPU), and the platform stores the spec with
- * its defaults filled in, so a run's record says exactly what ran.
+ * A run's whole configuration, every setting filled in: {@link RunSpecs#resolve} lays what a user
+ * submits (any subset, at least {@code name}) over {@link RunSpecs#defaults()}, and the platform
+ * stores the result, so a run's record says exactly what ran and a stage's inputs hash covers every
+ * setting that shaped it. The training sections are the trainers' own settings records: each
+ * setting is defined, documented and defaulted once, where the trainer reads it.
  *
- * <p>{@code faults} lists stages that fail once, non-retryably, for resilience drills: the run
- * fails at that stage and a resume then goes through.
+ * @param name           a label for people                                        [required]
+ * @param preset         the model shape: tiny or small                           ["tiny"]
+ * @param baseCheckpoint object key of a checkpoint to fine-tune instead of fresh weights [none]
+ * @param seed           the run's seed; every stage derives its own from it and the stage's name [1]
+ * @param resources      where model stages run: cpu or gpu (the worker pool)     ["cpu"]
+ * @param labelers       who answers the labeling queues: simulated or human      ["simulated"]
+ * @param cache          reuse another run's outputs of a stage with equal settings and inputs [false]
+ * @param prompts        a team's own prompts for every stage that draws prompts   [the built-in suite]
+ * @param runtime        per stage: timeout, heartbeat timeout, attempts          [StageRuntime.defaults]
+ * @param faults         stages that fail once, non-retryably, for drills; a resume then goes through [none]
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RunSpec(String name, String preset, String baseCheckpoint, Long seed, String resources, String labelers,
-                      Boolean cache, Demonstrations demonstrations, Sft sft, Comparisons comparisons, Rm rm, Ppo ppo,
-                      Evaluation evaluation, Map<String, StageRuntime> runtime, List<String> faults) {
+public record RunSpec(String name, String preset, String baseCheckpoint, long seed, String resources, String labelers,
+                      boolean cache, Prompts prompts, Demonstrations demonstrations, SftConfig sft, Comparisons comparisons,
+                      RewardModelConfig rm, PpoConfig ppo, Evaluation evaluation, Map<String, StageRuntime> runtime,
+                      List<String> faults) {
 
     /** The built-in suite's simulated people answer the labeling queues. */
     public static final String SIMULATED = "simulated";
@@ -26,25 +40,48 @@ public record RunSpec(String name, String preset, String baseCheckpoint, Long se
     public static final String HUMAN = "human";
 
     /**
-     * Demonstrations: {@code count} prompts for the labelers to answer, each by {@code overlap}
-     * labelers; collection ends once {@code quota} prompts have their answers or after
-     * {@code deadlineMinutes}, and a lease on a prompt lasts {@code leaseMinutes}. Or a JSONL
-     * {@code dataset} (object key) to import instead.
+     * A team's prompts: the object key of a prompts dataset ({@code POST /api/v1/datasets/prompts}),
+     * drawn from by the demonstrations, comparisons, PPO and the evaluation; its held-out prompts
+     * only ever measure. People answer and judge them: the simulated ones know only the built-in suite.
+     *
+     * @param dataset object key of a prompts JSONL file
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Prompts(String dataset) {}
+
+    /** Whether the run draws its prompts from a team's file rather than the built-in suite. */
+    public boolean teamPrompts() {
+        return prompts != null && prompts.dataset() != null;
+    }
+
+    /**
+     * Step 1's data: {@code count} suite prompts for the labelers to answer, or a JSONL
+     * {@code dataset} (object key) to import instead, in which case the queue settings are unset.
+     *
+     * @param count           training prompts to answer                         [6000]
+     * @param dataset         object key of demonstrations to import             [none]
+     * @param overlap         labels wanted per prompt, from different labelers  [1]
+     * @param quota           collection ends once this many prompts have all their labels [every prompt]
+     * @param deadlineMinutes collection ends this long after the queue opens    [a week]
+     * @param leaseMinutes    how long a labeler holds a leased prompt           [30]
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Demonstrations(Integer count, String dataset, Integer overlap, Integer quota, Integer deadlineMinutes,
                                  Integer leaseMinutes) {}
 
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Sft(Integer steps, Integer batchSize, Double lr, Integer checkpointEvery) {}
-
     /**
-     * {@code prompts} K-way rankings to train on and {@code heldOut} to measure the RM on;
-     * {@code labelers} simulated labelers in the pool; {@code overlap}, {@code quota},
-     * {@code deadlineMinutes} and {@code leaseMinutes} as for demonstrations; {@code ties} lets a
-     * labeler rank outputs equal. Or a JSONL {@code dataset} (object key) to import instead.
+     * Step 2's data: K samples of the SFT model per prompt, ranked by the labelers; or a JSONL
+     * {@code dataset} (object key) to import instead.
+     *
+     * @param prompts         rankings to train on                               [3000]
+     * @param heldOut         rankings to measure the RM on                      [300]
+     * @param k               responses per ranking (paper: 4 to 9)              [4]
+     * @param labelers        simulated labelers in each group (training, held-out) [8]
+     * @param dataset         object key of comparisons to import                [none]
+     * @param overlap         labels per ranking, so agreement is measured on every run [2]
+     * @param quota, deadlineMinutes, leaseMinutes as for demonstrations
+     * @param ties            labelers may rank different responses equal       [false]
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -52,19 +89,9 @@ public record RunSpec(String name, String preset, String baseCheckpoint, Long se
                               Integer overlap, Integer quota, Integer deadlineMinutes, Integer leaseMinutes,
                               Boolean ties) {}
 
+    /** @param prompts held-out prompts both policies answer for the verdict [600] */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Rm(Integer steps, Integer batchSize, Double lr, Integer checkpointEvery) {}
-
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Ppo(Integer iterations, Integer prompts, Integer rolloutBatch, Integer minibatch, Integer epochs,
-                      Double policyLr, Double valueLr, Double klCoef, Boolean adaptiveKl, Integer maxNewTokens,
-                      Integer checkpointEvery) {}
-
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Evaluation(Integer prompts) {}
+    public record Evaluation(int prompts) {}
 
     /** The queue of a stage: model stages follow {@code resources}, collection stays on CPU. */
     public String taskQueue(Stage stage) {

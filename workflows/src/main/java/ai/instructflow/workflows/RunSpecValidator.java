@@ -1,13 +1,19 @@
 package ai.instructflow.workflows;
 
+import ai.instructflow.trainer.optim.AdamWConfig;
+import ai.instructflow.trainer.ppo.PpoConfig;
+import ai.instructflow.trainer.rm.RewardModelConfig;
+import ai.instructflow.trainer.sft.SftConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks a run spec before anything starts, and names every bad field at once so a user fixes them
- * in one round. Limits are what the trainer can run, not tuning advice.
+ * Checks a resolved run spec ({@link RunSpecs#resolve}) before anything starts, and names every bad
+ * field at once so a user fixes them in one round. Limits are what the trainer can run, not tuning
+ * advice.
  */
 public final class RunSpecValidator {
 
@@ -17,6 +23,8 @@ public final class RunSpecValidator {
     private static final int MAX_OVERLAP = 10;
     private static final int MAX_MINUTES = 365 * 24 * 60;
     private static final int MAX = 10_000_000;
+    /** More than the six stages can name once each, fewer than can bloat a stored spec. */
+    private static final int MAX_FAULTS = 100;
 
     private final List<FieldError> errors = new ArrayList<>();
 
@@ -24,10 +32,6 @@ public final class RunSpecValidator {
 
     public static List<FieldError> validate(RunSpec s) {
         RunSpecValidator v = new RunSpecValidator();
-        if (s == null) {
-            v.errors.add(new FieldError("body", "a run spec is required, at least {\"name\": \"...\"}"));
-            return v.errors;
-        }
         v.spec(s);
         return List.copyOf(v.errors);
     }
@@ -44,48 +48,41 @@ public final class RunSpecValidator {
         if (s.baseCheckpoint() != null && s.baseCheckpoint().isBlank()) {
             fail("base_checkpoint", "must be an object key in the platform's bucket");
         }
-        if (s.seed() != null && s.seed() < 0) {
+        if (s.seed() < 0) {
             fail("seed", "must be >= 0");
         }
-        if (s.demonstrations() != null) {
-            range("demonstrations.count", s.demonstrations().count(), 1, MAX);
-            dataset("demonstrations.dataset", s.demonstrations().dataset());
-            RunSpec.Demonstrations d = s.demonstrations();
-            labeling("demonstrations", d.overlap(), d.quota(), d.deadlineMinutes(), d.leaseMinutes());
-        }
-        if (s.sft() != null) {
-            range("sft.steps", s.sft().steps(), 1, MAX);
-            range("sft.batch_size", s.sft().batchSize(), 1, 4096);
-            rate("sft.lr", s.sft().lr());
-            range("sft.checkpoint_every", s.sft().checkpointEvery(), 0, MAX);
-        }
-        if (s.comparisons() != null) {
-            range("comparisons.prompts", s.comparisons().prompts(), 2, MAX);
-            range("comparisons.held_out", s.comparisons().heldOut(), 1, MAX);
-            // the paper's K: each labeler ranks 4 to 9 outputs of one prompt
-            range("comparisons.k", s.comparisons().k(), 4, 9);
-            range("comparisons.labelers", s.comparisons().labelers(), 2, 1000);
-            RunSpec.Comparisons c = s.comparisons();
-            dataset("comparisons.dataset", c.dataset());
-            labeling("comparisons", c.overlap(), c.quota(), c.deadlineMinutes(), c.leaseMinutes());
-            if (c.overlap() != null && c.labelers() != null && c.overlap() > c.labelers()
-                    && !RunSpec.HUMAN.equals(s.labelers())) {
-                fail("comparisons.overlap", "needs at least as many simulated labelers (comparisons.labelers, "
-                        + c.labelers() + ") as labels per task");
+        if (s.prompts() != null) {
+            dataset("prompts.dataset", s.prompts().dataset());
+            if (s.teamPrompts() && RunSpec.SIMULATED.equals(s.labelers())) {
+                fail("prompts.dataset", "simulated labelers answer only the built-in suite's prompts; a team's prompts "
+                        + "need people: set \"labelers\": \"human\"");
             }
         }
-        if (s.rm() != null) {
-            range("rm.steps", s.rm().steps(), 1, MAX);
-            range("rm.batch_size", s.rm().batchSize(), 1, 4096);
-            rate("rm.lr", s.rm().lr());
-            range("rm.checkpoint_every", s.rm().checkpointEvery(), 0, MAX);
+        RunSpec.Demonstrations d = s.demonstrations();
+        range("demonstrations.count", d.count(), 1, MAX);
+        dataset("demonstrations.dataset", d.dataset());
+        labeling("demonstrations", d.overlap(), d.quota(), d.deadlineMinutes(), d.leaseMinutes());
+        SftConfig sft = s.sft();
+        loop("sft", sft.steps(), sft.batchSize(), sft.lr(), sft.warmupSteps(), sft.floorFraction(), sft.evalEvery(),
+                sft.checkpointEvery(), sft.adam());
+        RunSpec.Comparisons c = s.comparisons();
+        range("comparisons.prompts", c.prompts(), 2, MAX);
+        range("comparisons.held_out", c.heldOut(), 1, MAX);
+        // the paper's K: each labeler ranks 4 to 9 outputs of one prompt
+        range("comparisons.k", c.k(), 4, 9);
+        range("comparisons.labelers", c.labelers(), 2, 1000);
+        dataset("comparisons.dataset", c.dataset());
+        labeling("comparisons", c.overlap(), c.quota(), c.deadlineMinutes(), c.leaseMinutes());
+        if (c.overlap() != null && c.labelers() != null && c.overlap() > c.labelers()
+                && !RunSpec.HUMAN.equals(s.labelers())) {
+            fail("comparisons.overlap", "needs at least as many simulated labelers (comparisons.labelers, "
+                    + c.labelers() + ") as labels per task");
         }
-        if (s.ppo() != null) {
-            ppo(s.ppo());
-        }
-        if (s.evaluation() != null) {
-            range("evaluation.prompts", s.evaluation().prompts(), 1, MAX);
-        }
+        RewardModelConfig rm = s.rm();
+        loop("rm", rm.steps(), rm.batchSize(), rm.lr(), rm.warmupSteps(), rm.floorFraction(), rm.evalEvery(),
+                rm.checkpointEvery(), rm.adam());
+        ppo(s.ppo());
+        range("evaluation.prompts", s.evaluation().prompts(), 1, MAX);
         if (s.runtime() != null) {
             for (Map.Entry<String, StageRuntime> e : s.runtime().entrySet()) {
                 String at = "runtime." + e.getKey();
@@ -99,6 +96,10 @@ public final class RunSpecValidator {
             }
         }
         if (s.faults() != null) {
+            if (s.faults().size() > MAX_FAULTS) {
+                fail("faults", "must name at most " + MAX_FAULTS + " stages, got " + s.faults().size());
+                return;
+            }
             for (int i = 0; i < s.faults().size(); i++) {
                 if (Stage.of(s.faults().get(i)).isEmpty()) {
                     fail("faults[" + i + "]", "unknown stage; stages are " + stageIds());
@@ -107,22 +108,62 @@ public final class RunSpecValidator {
         }
     }
 
-    private void ppo(RunSpec.Ppo p) {
+    /** What SFT and the reward model share: a step loop with a cosine schedule and AdamW. */
+    private void loop(String at, int steps, int batchSize, float lr, int warmupSteps, float floorFraction, int evalEvery,
+                      int checkpointEvery, AdamWConfig adam) {
+        range(at + ".steps", steps, 1, MAX);
+        range(at + ".batch_size", batchSize, 1, 4096);
+        rate(at + ".lr", lr);
+        if (steps >= 1) {
+            range(at + ".warmup_steps", warmupSteps, 0, steps);
+        }
+        between(at + ".floor_fraction", floorFraction, 0, 1);
+        range(at + ".eval_every", evalEvery, 0, MAX);
+        range(at + ".checkpoint_every", checkpointEvery, 0, MAX);
+        adam(at + ".adam", adam);
+    }
+
+    private void adam(String at, AdamWConfig a) {
+        if (a == null) {
+            return;
+        }
+        between(at + ".beta1", a.beta1(), 0, 0.9999);
+        between(at + ".beta2", a.beta2(), 0, 0.9999);
+        if (!(a.eps() > 0 && a.eps() <= 1)) {
+            fail(at + ".eps", "must be > 0 and <= 1, got " + a.eps());
+        }
+        between(at + ".weight_decay", a.weightDecay(), 0, 1);
+        between(at + ".grad_clip", a.gradClip(), 0, 1e6);
+    }
+
+    private void ppo(PpoConfig p) {
         range("ppo.iterations", p.iterations(), 1, MAX);
         range("ppo.prompts", p.prompts(), 1, MAX);
         range("ppo.rollout_batch", p.rolloutBatch(), 1, 4096);
         range("ppo.minibatch", p.minibatch(), 1, 4096);
-        if (p.minibatch() != null && p.rolloutBatch() != null && p.minibatch() > p.rolloutBatch()) {
+        if (p.minibatch() > p.rolloutBatch()) {
             fail("ppo.minibatch", "must not exceed ppo.rollout_batch");
         }
         range("ppo.epochs", p.epochs(), 1, 100);
         rate("ppo.policy_lr", p.policyLr());
         rate("ppo.value_lr", p.valueLr());
-        if (p.klCoef() != null && !(p.klCoef() >= 0 && p.klCoef() <= 10)) {
-            fail("ppo.kl_coef", "must be between 0 and 10");
+        between("ppo.kl_coef", p.klCoef(), 0, 10);
+        positive("ppo.kl_target", p.klTarget());
+        positive("ppo.kl_horizon", p.klHorizon());
+        if (!(p.clip() > 0 && p.clip() <= 1)) {
+            fail("ppo.clip", "must be > 0 and <= 1, got " + p.clip());
         }
+        positive("ppo.value_clip", p.valueClip());
+        between("ppo.gamma", p.gamma(), 0, 1);
+        between("ppo.lambda", p.lambda(), 0, 1);
+        between("ppo.ptx_coef", p.ptxCoef(), 0, 100);
+        range("ppo.ptx_batch", p.ptxBatch(), 1, 4096);
         range("ppo.max_new_tokens", p.maxNewTokens(), 1, 64);
+        if (!(p.temperature() > 0 && p.temperature() <= 10)) {
+            fail("ppo.temperature", "must be > 0 and <= 10, got " + p.temperature());
+        }
         range("ppo.checkpoint_every", p.checkpointEvery(), 0, MAX);
+        adam("ppo.adam", p.adam());
     }
 
     private void dataset(String field, String key) {
@@ -150,9 +191,22 @@ public final class RunSpecValidator {
         }
     }
 
-    private void rate(String field, Double value) {
-        if (value != null && !(value > 0 && value <= 1)) {
+    /** A learning rate. */
+    private void rate(String field, float value) {
+        if (!(value > 0 && value <= 1)) {
             fail(field, "must be > 0 and <= 1, got " + value);
+        }
+    }
+
+    private void between(String field, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            fail(field, "must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+
+    private void positive(String field, double value) {
+        if (!(value > 0 && Double.isFinite(value))) {
+            fail(field, "must be a positive number, got " + value);
         }
     }
 
@@ -161,6 +215,6 @@ public final class RunSpecValidator {
     }
 
     private static List<String> stageIds() {
-        return java.util.Arrays.stream(Stage.values()).map(Stage::id).toList();
+        return Arrays.stream(Stage.values()).map(Stage::id).toList();
     }
 }

@@ -1,22 +1,46 @@
 package ai.instructflow.activities.worker;
 
 import ai.instructflow.workflows.RunSpec;
-import ai.instructflow.workflows.StageRuntime;
-import java.util.List;
-import java.util.Map;
+import ai.instructflow.workflows.RunSpecs;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
 
 /** Run specs at a toy budget: every stage does real work in seconds. */
 final class TinyRuns {
 
+    /** Laid over the defaults as a user's submission is. */
+    private static final String TINY = """
+            {"name": "%s", "preset": "tiny", "seed": 3, "demonstrations": {"count": 200},
+             "sft": {"steps": %d, "batch_size": 16, "lr": 2e-3, "checkpoint_every": 10},
+             "comparisons": {"prompts": 60, "held_out": 20, "k": 4, "labelers": 4},
+             "rm": {"steps": 10, "batch_size": 8, "lr": 5e-4, "checkpoint_every": 5},
+             "ppo": {"iterations": 4, "prompts": 100, "rollout_batch": 32, "minibatch": 16, "epochs": 2,
+                     "max_new_tokens": 24, "checkpoint_every": 1},
+             "evaluation": {"prompts": 40}}""";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private TinyRuns() {}
 
-    static RunSpec spec(String name, List<String> faults, Map<String, StageRuntime> runtime) {
-        return new RunSpec(name, "tiny", null, 3L, "cpu", "simulated", false,
-                new RunSpec.Demonstrations(200, null, null, null, null, null),
-                new RunSpec.Sft(40, 16, 2e-3, 10),
-                new RunSpec.Comparisons(60, 20, 4, 4, null, null, null, null, null, null),
-                new RunSpec.Rm(10, 8, 5e-4, 5),
-                new RunSpec.Ppo(4, 100, 32, 16, 2, 2e-5, 1e-4, 0.02, false, 24, 1),
-                new RunSpec.Evaluation(40), runtime, faults);
+    /** A tiny run with {@code more} (a JSON object) laid over it, e.g. {@code {"faults": ["rm"]}}. */
+    static RunSpec spec(String name, String more) {
+        return spec(name, 40, more);
+    }
+
+    static RunSpec spec(String name, int sftSteps, String more) {
+        try {
+            ObjectNode tiny = (ObjectNode) JSON.readTree(TINY.formatted(name, sftSteps));
+            JSON.readTree(more).fields().forEachRemaining(f -> {
+                if (tiny.get(f.getKey()) instanceof ObjectNode section && f.getValue().isObject()) {
+                    section.setAll((ObjectNode) f.getValue());
+                } else {
+                    tiny.set(f.getKey(), f.getValue());
+                }
+            });
+            return RunSpecs.resolve(tiny);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

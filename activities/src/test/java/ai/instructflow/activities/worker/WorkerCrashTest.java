@@ -3,7 +3,6 @@ package ai.instructflow.activities.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.registry.RunRecord;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
@@ -17,7 +16,6 @@ import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.RunStatus;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageResult;
-import ai.instructflow.workflows.StageRuntime;
 import ai.instructflow.workflows.TaskQueues;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -45,10 +43,7 @@ class WorkerCrashTest {
         try (Infrastructure infra = Infrastructure.start(InfraSettings.from(Map.of("INSTRUCTFLOW_DATA_DIR", data.toString())), 0, 0)) {
             WorkflowClient client = TemporalConnection.connect(infra.settings());
             RunStore runs = new RunStore(new ObjectStore(StorageConfig.from(infra.settings())));
-            RunSpec tiny = TinyRuns.spec("crash", null, Map.of("sft", new StageRuntime(null, 3, 5)));
-            RunSpec spec = TrainerSettings.resolve(new RunSpec(tiny.name(), tiny.preset(), null, tiny.seed(), "cpu",
-                    "simulated", false, tiny.demonstrations(), new RunSpec.Sft(400, 16, 2e-3, 10), tiny.comparisons(),
-                    tiny.rm(), tiny.ppo(), tiny.evaluation(), tiny.runtime(), null));
+            RunSpec spec = TinyRuns.spec("crash", 400, "{\"runtime\": {\"sft\": {\"heartbeat_seconds\": 3, \"max_attempts\": 5}}}");
             String id = RunStore.newRunId();
             runs.create(new RunRecord(id, "crash", RunStatus.RUNNING, RunStore.now(), RunStore.now(), null, null, null, 1), spec);
 

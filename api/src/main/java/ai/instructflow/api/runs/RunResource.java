@@ -2,6 +2,8 @@ package ai.instructflow.api.runs;
 
 import ai.instructflow.api.auth.Roles;
 import ai.instructflow.workflows.RunSpec;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -13,6 +15,9 @@ import jakarta.ws.rs.QueryParam;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
 /** Run control for admins and operators. */
@@ -28,8 +33,11 @@ public class RunResource {
 
     @POST
     @ResponseStatus(201)
-    @Operation(summary = "Start a run", description = "Every field but name is optional; {\"name\": \"x\"} is a tiny run on CPU.")
-    public RunView submit(RunSpec spec) {
+    @Operation(summary = "Start a run", description = "Every field but name is optional; {\"name\": \"x\"} is a tiny run "
+            + "on CPU. What is given is laid over the defaults field by field, and the run's spec is stored with every "
+            + "setting filled in.")
+    @RequestBody(content = @Content(schema = @Schema(implementation = RunSpec.class)))
+    public RunView submit(JsonNode spec) throws JsonProcessingException {
         return runs.submit(spec);
     }
 

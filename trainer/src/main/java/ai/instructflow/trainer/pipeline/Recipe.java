@@ -2,6 +2,7 @@ package ai.instructflow.trainer.pipeline;
 
 import ai.djl.Device;
 import ai.instructflow.trainer.eval.Evaluator;
+import ai.instructflow.trainer.eval.WinRate;
 import ai.instructflow.trainer.model.Devices;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.GPTConfig;
@@ -48,7 +49,7 @@ public final class Recipe {
                            double agreement) {}
 
     /** Prompts for people to answer or rank: some to train on, some held out for measuring. */
-    public record Prompts(List<SuitePrompt> train, List<SuitePrompt> heldOut) {}
+    public record Prompts(List<String> train, List<String> heldOut) {}
 
     /**
      * What labelers rank in step 2: K SFT samples per prompt, and the Bradley–Terry temperature at
@@ -60,12 +61,24 @@ public final class Recipe {
     private final PipelineConfig config;
     private final PromptFormat format = new PromptFormat(new ByteTokenizer());
     private final TaskSuite suite;
+    private final PromptPool prompts;
     private final Device device;
 
+    /** The recipe on the built-in suite's prompts. */
     public Recipe(PipelineConfig config) {
+        this(config, null);
+    }
+
+    /** The recipe on {@code prompts}, or on the built-in suite's when null. */
+    public Recipe(PipelineConfig config, PromptPool prompts) {
         this.config = config;
         this.suite = new TaskSuite(SuiteConfig.defaults(), config.seed());
+        this.prompts = prompts != null ? prompts : new SuitePool(suite);
         this.device = Devices.parse(config.device());
+    }
+
+    public PromptPool prompts() {
+        return prompts;
     }
 
     public PipelineConfig config() {
@@ -92,8 +105,8 @@ public final class Recipe {
      */
     public Prompts demonstrationPrompts(Random rng) {
         int heldOut = Math.max(1, Math.min(EVAL_DEMONSTRATIONS, config.demonstrations() / 10));
-        return new Prompts(suite.sample(Split.TRAIN, config.demonstrations(), rng),
-                suite.sample(Split.HELD_OUT, heldOut, rng));
+        return new Prompts(prompts.sample(Split.TRAIN, config.demonstrations(), rng),
+                prompts.sample(Split.HELD_OUT, heldOut, rng));
     }
 
     /** A simulated demonstrator's answer, uneven as people's are (the suite's demonstrator rates). */
@@ -124,12 +137,14 @@ public final class Recipe {
 
     /** Step 2's comparison work before anyone ranks: K samples per prompt and the simulated labelers' calibration. */
     public Samples comparisonSamples(GPT sft, Random rng) {
-        Prompts prompts = new Prompts(suite.sample(Split.TRAIN, config.comparisonPrompts(), rng),
-                suite.sample(Split.HELD_OUT, config.heldOutComparisons(), rng));
-        List<List<String>> train = sampleK(sft, prompts.train(), rng);
-        List<List<String>> heldOut = sampleK(sft, prompts.heldOut(), rng);
-        double temperature = LabelerPool.calibrate(distinctPairs(prompts.train(), train), LabelerPool.TARGET_AGREEMENT);
-        return new Samples(prompts, train, heldOut, temperature);
+        Prompts drawn = new Prompts(prompts.sample(Split.TRAIN, config.comparisonPrompts(), rng),
+                prompts.sample(Split.HELD_OUT, config.heldOutComparisons(), rng));
+        List<List<String>> train = sampleK(sft, drawn.train(), rng);
+        List<List<String>> heldOut = sampleK(sft, drawn.heldOut(), rng);
+        List<ResponsePair> pairs = distinctPairs(drawn.train(), train);
+        // the simulated labelers' calibration means nothing where they cannot judge the prompts
+        double temperature = pairs.isEmpty() ? 1.0 : LabelerPool.calibrate(pairs, LabelerPool.TARGET_AGREEMENT);
+        return new Samples(drawn, train, heldOut, temperature);
     }
 
     /**
@@ -137,13 +152,11 @@ public final class Recipe {
      * calibrated on their distinct pairs of suite prompts; 1 when none are the suite's.
      */
     public double labelerTemperature(List<Comparison> comparisons) {
-        List<SuitePrompt> prompts = new ArrayList<>();
+        List<String> prompts = new ArrayList<>();
         List<List<String>> texts = new ArrayList<>();
         for (Comparison c : comparisons) {
-            SuitePrompt.parse(format.promptText(c.prompt())).ifPresent(prompt -> {
-                prompts.add(prompt);
-                texts.add(c.responses().stream().map(format::responseText).toList());
-            });
+            prompts.add(format.promptText(c.prompt()));
+            texts.add(c.responses().stream().map(format::responseText).toList());
         }
         List<ResponsePair> pairs = distinctPairs(prompts, texts);
         return pairs.isEmpty() ? 1.0 : LabelerPool.calibrate(pairs, LabelerPool.TARGET_AGREEMENT);
@@ -196,12 +209,11 @@ public final class Recipe {
     /** PPO against the reward model, watched by the held-out labelers as it goes. */
     public PpoTrainer.Result ppo(GPT policy, GPT value, GPT sft, GPT rm, double labelerTemperature, Random rng,
                                  Checkpoint resume, TrainingListener listener) {
-        List<int[]> prompts = suite.sample(Split.TRAIN, config.ppoPrompts(), rng).stream()
-                .map(p -> format.prompt(p.prompt())).toList();
+        List<int[]> train = prompts.sample(Split.TRAIN, config.ppo().prompts(), rng).stream().map(format::prompt).toList();
         LabelerPool heldOut = heldOutLabelers(labelerTemperature);
         PpoTrainer.RolloutObserver judge = (batch, responses) -> Map.of("heldout_score",
                 heldOutScore(batch, responses, heldOut));
-        return new PpoTrainer(config.ppo(), format).train(policy, value, sft, rm, prompts, List.of(), resume, listener, judge);
+        return new PpoTrainer(config.ppo(), format).train(policy, value, sft, rm, train, List.of(), resume, listener, judge);
     }
 
     /** Held-out prompts, temperature-1 samples of both policies, judged by the held-out labelers. */
@@ -211,6 +223,26 @@ public final class Recipe {
         Sampler.Config sampling = Sampler.Config.sample(1f, config.ppo().maxNewTokens());
         return evaluator.compare(new ModelPolicy(ppo, format, sampling, config.seed() + 11),
                 new ModelPolicy(sft, format, sampling, config.seed() + 10));
+    }
+
+    /**
+     * Where no judge can say which policy is better (a team's prompts, no people judging): how often
+     * the reward model scores PPO's temperature-1 answer to a held-out prompt above SFT's, ties half.
+     * A proxy that overstates, since PPO optimised exactly this score.
+     */
+    public WinRate rewardModelPreference(GPT ppo, GPT sft, GPT rm, Random rng) {
+        List<String> heldOut = prompts.sample(Split.HELD_OUT, config.evalPrompts(), rng);
+        Sampler.Config sampling = Sampler.Config.sample(1f, config.ppo().maxNewTokens());
+        List<int[]> asked = heldOut.stream().map(format::prompt).toList();
+        float[] ppoScores = RewardModelTrainer.score(rm, asked, new ModelPolicy(ppo, format, sampling, config.seed() + 11)
+                .complete(heldOut).stream().map(format::response).toList());
+        float[] sftScores = RewardModelTrainer.score(rm, asked, new ModelPolicy(sft, format, sampling, config.seed() + 10)
+                .complete(heldOut).stream().map(format::response).toList());
+        double[] outcomes = new double[heldOut.size()];
+        for (int i = 0; i < outcomes.length; i++) {
+            outcomes[i] = ppoScores[i] > sftScores[i] ? 1 : ppoScores[i] == sftScores[i] ? 0.5 : 0;
+        }
+        return WinRate.of(outcomes);
     }
 
     private LabelerPool heldOutLabelers(double temperature) {
@@ -227,11 +259,11 @@ public final class Recipe {
     }
 
     /** K temperature-1 samples per prompt from the SFT model, as the paper's comparison data. */
-    private List<List<String>> sampleK(GPT sft, List<SuitePrompt> prompts, Random rng) {
+    private List<List<String>> sampleK(GPT sft, List<String> prompts, Random rng) {
         List<String> repeated = new ArrayList<>();
-        for (SuitePrompt p : prompts) {
+        for (String p : prompts) {
             for (int i = 0; i < config.k(); i++) {
-                repeated.add(p.prompt());
+                repeated.add(p);
             }
         }
         List<String> flat = new ModelPolicy(sft, format, Sampler.Config.sample(1f, config.ppo().maxNewTokens()),
@@ -243,15 +275,19 @@ public final class Recipe {
         return out;
     }
 
-    /** Pairs of different responses to the same prompt: what labelers actually have to decide. */
-    private static List<ResponsePair> distinctPairs(List<SuitePrompt> prompts, List<List<String>> samples) {
+    /** Pairs of different responses to the same suite prompt: what simulated labelers actually have to decide. */
+    private static List<ResponsePair> distinctPairs(List<String> prompts, List<List<String>> samples) {
         List<ResponsePair> pairs = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
+            SuitePrompt prompt = SuitePrompt.parse(prompts.get(i)).orElse(null);
+            if (prompt == null) {
+                continue;
+            }
             List<String> s = samples.get(i);
             for (int a = 0; a < s.size(); a++) {
                 for (int b = a + 1; b < s.size(); b++) {
                     if (!s.get(a).equals(s.get(b))) {
-                        pairs.add(new ResponsePair(prompts.get(i), s.get(a), s.get(b)));
+                        pairs.add(new ResponsePair(prompt, s.get(a), s.get(b)));
                     }
                 }
             }
@@ -259,12 +295,13 @@ public final class Recipe {
         return pairs;
     }
 
-    private List<Comparison> rank(List<SuitePrompt> prompts, List<List<String>> samples, LabelerPool labelers, Random rng) {
+    private List<Comparison> rank(List<String> prompts, List<List<String>> samples, LabelerPool labelers, Random rng) {
         List<Comparison> out = new ArrayList<>(prompts.size());
         for (int i = 0; i < prompts.size(); i++) {
             List<String> responses = samples.get(i);
-            int[] order = labelers.pick(rng).rank(prompts.get(i), responses, rng);
-            out.add(new Comparison(format.prompt(prompts.get(i).prompt()),
+            SuitePrompt prompt = SuitePrompt.parse(prompts.get(i)).orElseThrow();
+            int[] order = labelers.pick(rng).rank(prompt, responses, rng);
+            out.add(new Comparison(format.prompt(prompts.get(i)),
                     responses.stream().map(format::response).toList(), ranks(order, responses)));
         }
         return out;

@@ -1,0 +1,99 @@
+package ai.instructflow.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.instructflow.trainer.ppo.PpoConfig;
+import ai.instructflow.trainer.sft.SftConfig;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A submission laid over the defaults: every setting filled in, read strictly, derived defaults derived. */
+class RunSpecsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aNameAloneIsTheDefaultsWithEveryHiddenSettingSpelledOut() throws Exception {
+        RunSpec spec = RunSpecs.resolve("{\"name\": \"x\"}");
+        JsonNode stored = JSON.valueToTree(spec);
+        for (String path : List.of("/ppo/clip", "/ppo/gamma", "/ppo/lambda", "/ppo/value_clip", "/ppo/adam/beta2",
+                "/sft/warmup_steps", "/sft/floor_fraction", "/sft/adam/weight_decay", "/rm/adam/grad_clip", "/rm/eval_every")) {
+            assertTrue(stored.at(path).isNumber(), path + " is stored");
+        }
+        assertEquals(PpoConfig.defaults().clip(), spec.ppo().clip());
+        assertEquals(List.of(), RunSpecValidator.validate(spec));
+    }
+
+    @Test
+    void theDocumentedSpecIsTheOneYouGet() throws Exception {
+        String doc = Files.readString(Path.of("../docs/run-spec.md"));
+        int from = doc.indexOf("```json\n") + "```json\n".length();
+        JsonNode documented = JSON.readTree(doc.substring(from, doc.indexOf("```", from)));
+        JsonNode actual = JSON.readTree(JSON.writeValueAsString(RunSpecs.resolve("{\"name\": \"my-run\"}")));
+        assertEquals(actual, documented, "docs/run-spec.md shows the stored spec of {\"name\": \"my-run\"}");
+    }
+
+    @Test
+    void nestedFieldsMergeOverTheDefaultsOneByOne() throws Exception {
+        RunSpec spec = RunSpecs.resolve("{\"name\": \"x\", \"ppo\": {\"clip\": 0.3, \"adam\": {\"beta1\": 0.8}}}");
+        assertEquals(0.3f, spec.ppo().clip());
+        assertEquals(0.8f, spec.ppo().adam().beta1());
+        assertEquals(PpoConfig.defaults().adam().beta2(), spec.ppo().adam().beta2());
+        assertEquals(PpoConfig.defaults().iterations(), spec.ppo().iterations());
+    }
+
+    @Test
+    void eachTrainersSeedComesFromTheRunSeedAndTheStagesNameUnlessGiven() throws Exception {
+        RunSpec one = RunSpecs.resolve("{\"name\": \"x\", \"seed\": 1}");
+        RunSpec two = RunSpecs.resolve("{\"name\": \"x\", \"seed\": 2}");
+        assertNotEquals(one.sft().seed(), one.rm().seed());
+        assertNotEquals(one.sft().seed(), two.sft().seed());
+        assertEquals(one.sft().seed(), RunSpecs.resolve("{\"name\": \"other\", \"seed\": 1}").sft().seed());
+        assertEquals(StageSeeds.of(1, "sft/trainer"), one.sft().seed());
+        assertEquals(7, RunSpecs.resolve("{\"name\": \"x\", \"sft\": {\"seed\": 7}}").sft().seed());
+        assertNotEquals(StageSeeds.of(1, Stage.SFT), StageSeeds.of(1, Stage.RM));
+    }
+
+    @Test
+    void aShortRunWarmsUpForATenthOfItsStepsUnlessToldOtherwise() throws Exception {
+        assertEquals(4, RunSpecs.resolve("{\"name\": \"x\", \"sft\": {\"steps\": 40}}").sft().warmupSteps());
+        assertEquals(SftConfig.defaults().warmupSteps(), RunSpecs.resolve("{\"name\": \"x\"}").sft().warmupSteps());
+        assertEquals(2, RunSpecs.resolve("{\"name\": \"x\", \"sft\": {\"steps\": 40, \"warmup_steps\": 2}}").sft().warmupSteps());
+    }
+
+    @Test
+    void anImportedDatasetNeedsNoQueueSettings() throws Exception {
+        RunSpec spec = RunSpecs.resolve("{\"name\": \"x\", \"demonstrations\": {\"dataset\": \"datasets/d.jsonl\"},"
+                + " \"comparisons\": {\"dataset\": \"datasets/c.jsonl\"}}");
+        assertEquals(new RunSpec.Demonstrations(null, "datasets/d.jsonl", null, null, null, null), spec.demonstrations());
+        assertNull(spec.comparisons().overlap());
+        assertEquals(300, spec.comparisons().heldOut());
+    }
+
+    @Test
+    void theBindingCoercesNothing() {
+        for (String bad : List.of("{\"name\": 123}", "{\"name\": \"x\", \"sft\": {\"steps\": 1.5}}",
+                "{\"name\": \"x\", \"sft\": {\"steps\": \"5\"}}", "{\"name\": \"x\", \"sft\": {\"stepz\": 5}}",
+                "{\"name\": \"x\", \"cache\": \"yes\"}", "{\"name\": \"x\", \"sft\": 3}")) {
+            JsonMappingException e = assertThrows(JsonMappingException.class, () -> RunSpecs.resolve(bad), bad);
+            assertTrue(!e.getPath().isEmpty(), bad + " names its field");
+        }
+    }
+
+    @Test
+    void theValidatorNamesEveryBadFieldOfTheWholeSpec() throws Exception {
+        RunSpec spec = RunSpecs.resolve("{\"name\": \"x\", \"ppo\": {\"clip\": 0, \"gamma\": 2, \"minibatch\": 128},"
+                + " \"sft\": {\"adam\": {\"beta2\": 1.5}}}");
+        assertEquals(List.of("sft.adam.beta2", "ppo.minibatch", "ppo.clip", "ppo.gamma"),
+                RunSpecValidator.validate(spec).stream().map(FieldError::field).toList());
+    }
+}
