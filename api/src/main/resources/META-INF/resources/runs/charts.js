@@ -10,26 +10,31 @@ const Charts = (() => {
   const HEIGHT = 190;
   const COLORS = ['#2457c5', '#d97706', '#15803d'];
   const STEP_TICKS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1000, 10000, 100000].map((p) => m * p)).sort((a, b) => a - b);
-  const SPECS = [
-    { id: 'chart-sft-loss', stage: 'sft', title: 'SFT · loss', series: [['loss', 'train loss'], ['eval_loss', 'eval loss']] },
-    { id: 'chart-rm', stage: 'rm', title: 'Reward model · loss and accuracy',
-      series: [['loss', 'loss'], ['accuracy', 'train accuracy'], ['heldout_accuracy', 'held-out accuracy']] },
-    { id: 'chart-reward', stage: 'ppo', title: 'PPO · reward (RM score)', series: [['reward', 'reward']] },
-    { id: 'chart-heldout-score', stage: 'ppo', title: 'PPO · held-out labelers’ score', series: [['heldout_score', 'held-out score']] },
-    { id: 'chart-kl', stage: 'ppo', title: 'PPO · KL to the SFT policy (nats)', series: [['kl', 'KL']] },
-    { id: 'chart-entropy', stage: 'ppo', title: 'PPO · policy entropy', series: [['entropy', 'entropy']] },
-    { id: 'chart-response-length', stage: 'ppo', title: 'PPO · response length (tokens)', series: [['response_length', 'length']] },
-    { id: 'chart-ppo-update', stage: 'ppo', title: 'PPO · update size',
-      series: [['approx_kl', 'approx. KL'], ['clip_fraction', 'clip fraction']] },
-  ];
+  /** The charts the stages declare: metrics of one stage sharing a chart id are drawn together, in their order. */
+  let specs = [];
   const plots = new Map();
   const resized = new ResizeObserver((entries) => entries.forEach((entry) => {
     plots.get(entry.target.parentElement.id)?.setSize({ width: entry.contentRect.width, height: HEIGHT });
   }));
 
+  function declared() {
+    const charts = new Map();
+    for (const stage of Runs.stages()) {
+      for (const metric of stage.metrics.filter((m) => m.chart)) {
+        const id = `chart-${metric.chart.id}`;
+        if (!charts.has(id)) {
+          charts.set(id, { id, stage: stage.stage, title: metric.chart.title, series: [] });
+        }
+        charts.get(id).series.push([metric.key, metric.label]);
+      }
+    }
+    return [...charts.values()];
+  }
+
   /** The empty figures, in order, into the container. */
   function create(container) {
-    container.replaceChildren(...SPECS.map((spec) => el('figure', { className: 'chart', id: spec.id },
+    specs = declared();
+    container.replaceChildren(...specs.map((spec) => el('figure', { className: 'chart', id: spec.id },
       el('figcaption', { textContent: spec.title }), el('div', { className: 'plot' }))));
     container.querySelectorAll('.plot').forEach((plot) => resized.observe(plot));
   }
@@ -59,7 +64,7 @@ const Charts = (() => {
 
   /** Draws every chart from the history ({stage: [{step, ...}]}); a chart whose stage has none says so. */
   function draw(history) {
-    for (const spec of SPECS) {
+    for (const spec of specs) {
       const figure = document.getElementById(spec.id);
       const plot = figure.querySelector('.plot');
       const rows = history[spec.stage] ?? [];

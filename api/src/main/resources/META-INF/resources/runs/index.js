@@ -8,6 +8,7 @@
 (() => {
   const el = App.el;
   const SIZE = 20;
+  const SUMMARY_COLUMNS = 3;
   const REFRESH_MS = 5000;
   const byId = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
@@ -19,9 +20,13 @@
     return el('td', { className: className ?? '', textContent: text });
   }
 
+  /** The summary's first numbers, the verdict first, as the stages name them. */
+  function columns() {
+    return Runs.summaryMetrics().slice(0, SUMMARY_COLUMNS);
+  }
+
   function row(run) {
-    const summary = run.summary ?? {};
-    const winRate = Runs.summary(summary).find(([key]) => key === 'win_rate');
+    const summary = Object.fromEntries(Runs.summary(run.summary ?? {}).map(([key, , text]) => [key, text]));
     const tr = el('tr', {},
       el('td', {}, el('a', { className: 'run-link', href: `run.html?id=${encodeURIComponent(run.id)}`, textContent: run.name }),
         el('div', { className: 'id', textContent: run.id })),
@@ -29,15 +34,17 @@
       cell(Runs.where(run)),
       cell(Runs.when(run.created_at)),
       cell(Runs.duration(Runs.elapsed(run)), 'num'),
-      cell(winRate ? winRate[2] : '', 'num'),
-      cell(Runs.percent(summary.rm_accuracy), 'num'),
-      cell(Runs.percent(summary.labeler_agreement), 'num'));
+      ...columns().map((m) => cell(summary[m.summary] ?? '', 'num')));
     tr.dataset.run = run.id;
     return tr;
   }
 
   async function load() {
     clearTimeout(timer);
+    const head = byId('columns');
+    if (!head.querySelector('.summary')) {
+      head.append(...columns().map((m) => el('th', { className: 'num summary', textContent: m.summary_label })));
+    }
     const status = byId('filter').value;
     const query = new URLSearchParams({ page, size: SIZE });
     if (status) {

@@ -11,16 +11,6 @@
   const byId = (id) => document.getElementById(id);
   const REFRESH_MS = 2000;
   const RESUMABLE = ['failed', 'cancelled', 'interrupted'];
-  /** The few numbers that say how a stage went, as [metric, label, format]; the first of equal labels wins. */
-  const HIGHLIGHTS = {
-    'collect-demonstrations': [['labels', 'labels'], ['completed_tasks', 'tasks done']],
-    sft: [['loss', 'loss'], ['train_loss', 'loss'], ['eval_loss', 'eval loss'], ['tokens_per_s', 'tokens/s']],
-    'collect-comparisons': [['labels', 'labels'], ['agreement', 'agreement', Runs.percent]],
-    rm: [['loss', 'loss'], ['accuracy', 'accuracy', Runs.percent], ['heldout_accuracy', 'held-out', Runs.percent]],
-    ppo: [['reward', 'reward'], ['kl', 'KL'], ['heldout_score', 'held-out score']],
-    evaluate: [['win_rate', 'win rate', Runs.percent], ['ppo_accuracy', 'PPO exact', Runs.percent],
-      ['sft_accuracy', 'SFT exact', Runs.percent]],
-  };
   const LABELING = { 'collect-demonstrations': 'Demonstrations', 'collect-comparisons': 'Comparisons' };
   const id = new URLSearchParams(location.search).get('id');
   const path = `/api/v1/runs/${encodeURIComponent(id ?? '')}`;
@@ -103,11 +93,13 @@
   function highlights(stage) {
     const shown = new Set();
     const parts = [];
-    for (const [key, label, format] of HIGHLIGHTS[stage.stage] ?? []) {
-      const value = stage.metrics?.[key];
-      if (value !== undefined && value !== null && !shown.has(label)) {
-        shown.add(label);
-        parts.push(`${label} ${(format ?? Runs.number)(value)}`);
+    // the numbers that say how a stage went, as the stage names them; the first of equal labels wins
+    const metrics = Runs.stages().find((s) => s.stage === stage.stage)?.metrics ?? [];
+    for (const metric of metrics.filter((m) => m.highlighted)) {
+      const value = stage.metrics?.[metric.key];
+      if (value !== undefined && value !== null && !shown.has(metric.label)) {
+        shown.add(metric.label);
+        parts.push(`${metric.label} ${Runs.format(metric, value)}`);
       }
     }
     return parts.join(' · ');

@@ -5,16 +5,8 @@ const Runs = (() => {
   const el = App.el;
   /** The roles the runs API answers; anyone else gets 403 from it. */
   const MANAGERS = ['admin', 'operator'];
-  /** The run summary's numbers, in the order people look at them. */
-  const SUMMARY = [
-    ['win_rate', 'Win rate vs SFT', (s) => `${percent(s.win_rate)}${s.win_rate_ci_low === undefined ? ''
-      : ` (${percent(s.win_rate_ci_low)} – ${percent(s.win_rate_ci_high)})`}`],
-    ['rm_accuracy', 'RM held-out accuracy', (s) => percent(s.rm_accuracy)],
-    ['labeler_agreement', 'Labeler agreement', (s) => percent(s.labeler_agreement)],
-    ['ppo_reward', 'PPO reward', (s) => number(s.ppo_reward)],
-    ['ppo_kl', 'PPO KL', (s) => number(s.ppo_kl)],
-    ['sft_eval_loss', 'SFT eval loss', (s) => number(s.sft_eval_loss)],
-  ];
+  /** The stages and the metrics each reports (GET /api/v1/stages), loaded once a page is signed in. */
+  let catalogue = [];
 
   function showNoToken() {
     App.showStatus('You need a sign-in link', [
@@ -32,6 +24,7 @@ const Runs = (() => {
   /** Runs a run page: main({subject, roles}) once signed in; the API itself answers anyone else with 403. */
   function page(main) {
     return App.page(async (me) => {
+      catalogue = await App.api('GET', '/api/v1/stages');
       if (!canManage(me)) {
         App.showStatus('Runs are for admins and operators', [el('span', {}, 'Labelers find their work at ',
           el('a', { href: '/label/', textContent: '/label/' }), '.')]);
@@ -98,9 +91,28 @@ const Runs = (() => {
     return x === null || x === undefined || !Number.isFinite(x) ? '' : `${(100 * x).toFixed(1)}%`;
   }
 
-  /** The summary's numbers a run has so far, as [key, label, text]. */
+  function stages() {
+    return catalogue;
+  }
+
+  /** A metric's value as its stage says it reads (format: percent, count or number). */
+  function format(metric, value) {
+    return metric.format === 'percent' ? percent(value) : number(value);
+  }
+
+  /** The metrics a run's summary shows, the verdict first: the stages' own, in reverse run order. */
+  function summaryMetrics() {
+    return catalogue.slice().reverse().flatMap((stage) => stage.metrics.filter((m) => m.summary_label));
+  }
+
+  /** The summary's numbers a run has so far, as [key, label, text]; a value with its _ci_low and _ci_high shows them. */
   function summary(values) {
-    return SUMMARY.filter(([key]) => values?.[key] !== undefined).map(([key, label, text]) => [key, label, text(values)]);
+    return summaryMetrics().filter((m) => values?.[m.summary] !== undefined).map((m) => {
+      const [low, high] = [values[`${m.summary}_ci_low`], values[`${m.summary}_ci_high`]];
+      const text = format(m, values[m.summary]);
+      return [m.summary, m.summary_label, low === undefined || high === undefined ? text
+        : `${text} (${format(m, low)} – ${format(m, high)})`];
+    });
   }
 
   /** Where the run is: the running stage with its step, or where it stopped. */
@@ -115,5 +127,6 @@ const Runs = (() => {
     return run.failed_stage ?? run.stages?.find((s) => s.status !== 'succeeded')?.stage ?? '';
   }
 
-  return { page, canManage, badge, when, clock, duration, elapsed, number, percent, summary, where };
+  return { page, canManage, badge, when, clock, duration, elapsed, number, percent, stages, format, summaryMetrics, summary,
+    where };
 })();

@@ -16,9 +16,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The latest values a stage measured, as gauges labelled by run and stage: the trainer's per-step
- * metrics under the Prometheus names of {@link #EXPORTED} (other keys stay in the run's
- * metrics.jsonl only), the step of the total, a stage's results (labeler agreement, win rate), and,
+ * The latest values a stage measured, as gauges labelled by run and stage: the metrics the stage
+ * declares with a gauge name ({@link StageMetric#gauge}; the others stay in the run's metrics.jsonl
+ * only), the step of the total, a stage's results (labeler agreement, win rate), and,
  * while an attempt runs, when it last made progress. A stage's gauges stay {@link #KEEP_AFTER_END}
  * after its attempt ends, so Prometheus scrapes the last values, and then go, so a long-lived
  * worker exports recent stages only; their history is Prometheus's and the run's.
@@ -29,43 +29,6 @@ public final class RunGauges implements AutoCloseable {
     static final Duration KEEP_AFTER_END = Duration.ofMinutes(2);
 
     private record Name(String prometheus, String help) {}
-
-    static final Map<String, Name> EXPORTED = Map.ofEntries(
-            Map.entry("loss", new Name("instructflow_training_loss",
-                    "Training loss at the latest step (SFT: cross-entropy of response tokens; RM: pairwise ranking loss)")),
-            Map.entry("eval_loss", new Name("instructflow_training_eval_loss",
-                    "SFT loss on held-out demonstrations at the latest evaluation")),
-            Map.entry("lr", new Name("instructflow_training_learning_rate", "Learning rate at the latest step")),
-            Map.entry("grad_norm", new Name("instructflow_training_grad_norm",
-                    "Gradient norm at the latest step (NaN for a skipped step)")),
-            Map.entry("tokens_per_s", new Name("instructflow_training_tokens_per_second",
-                    "Trained tokens per second so far in this attempt")),
-            Map.entry("skipped_steps", new Name("instructflow_training_skipped_steps",
-                    "Steps skipped so far because their loss or gradient was not finite")),
-            Map.entry("accuracy", new Name("instructflow_rm_accuracy",
-                    "Reward model pairwise accuracy on the latest training batch")),
-            Map.entry("heldout_accuracy", new Name("instructflow_rm_heldout_accuracy",
-                    "Reward model pairwise accuracy on held-out comparisons at the latest evaluation")),
-            Map.entry("reward", new Name("instructflow_ppo_reward", "Mean reward model score of the latest rollouts")),
-            Map.entry("kl", new Name("instructflow_ppo_kl",
-                    "Mean KL of the policy to the SFT reference on the latest rollouts, nats per response")),
-            Map.entry("beta", new Name("instructflow_ppo_kl_coefficient", "Coefficient of the per-token KL penalty")),
-            Map.entry("entropy", new Name("instructflow_ppo_entropy", "Mean per-token entropy of the policy in the latest update")),
-            Map.entry("response_length", new Name("instructflow_ppo_response_length_tokens",
-                    "Mean length of the latest rollouts' responses, tokens")),
-            Map.entry("clip_fraction", new Name("instructflow_ppo_clip_fraction",
-                    "Share of tokens whose probability ratio was clipped in the latest update")),
-            Map.entry("approx_kl", new Name("instructflow_ppo_approx_kl",
-                    "Approximate KL between the policy before and after the latest update")),
-            Map.entry("policy_loss", new Name("instructflow_ppo_policy_loss", "Clipped policy loss of the latest update")),
-            Map.entry("value_loss", new Name("instructflow_ppo_value_loss", "Clipped value loss of the latest update")),
-            Map.entry("ptx_loss", new Name("instructflow_ppo_ptx_loss", "Pretraining-mix (PPO-ptx) loss of the latest update")),
-            Map.entry("heldout_score", new Name("instructflow_ppo_heldout_score",
-                    "Held-out simulated labelers' mean score of the latest rollouts (falls when PPO games the reward model)")),
-            Map.entry("agreement", new Name("instructflow_labeling_agreement",
-                    "Share of response pairs two labelers of a ranking task ordered the same way")),
-            Map.entry("win_rate", new Name("instructflow_eval_win_rate",
-                    "Win rate of the PPO policy over its SFT start, judged by held-out labelers on held-out prompts")));
 
     private static final Name STEP = new Name("instructflow_stage_step", "Step the stage has reached");
     private static final Name TOTAL = new Name("instructflow_stage_total_steps", "Steps the stage will take");
@@ -84,8 +47,9 @@ public final class RunGauges implements AutoCloseable {
     }
 
     /** An attempt of the run's stage starts: it shows as making progress until {@link Live#close}. */
-    public synchronized Live start(String runId, String stage) {
-        Live live = stages.computeIfAbsent(List.of(runId, stage), key -> new Live(Tags.of("run", runId, "stage", stage)));
+    public synchronized Live start(String runId, String stage, List<StageMetric> declared) {
+        Live live = stages.computeIfAbsent(List.of(runId, stage),
+                key -> new Live(Tags.of("run", runId, "stage", stage), exported(declared)));
         live.running();
         return live;
     }
@@ -95,10 +59,17 @@ public final class RunGauges implements AutoCloseable {
         removals.shutdownNow();
     }
 
+    private static Map<String, Name> exported(List<StageMetric> declared) {
+        Map<String, Name> out = new HashMap<>();
+        declared.stream().filter(StageMetric::exported).forEach(m -> out.put(m.key(), new Name(m.gauge(), m.help())));
+        return out;
+    }
+
     /** One stage's gauges; a retry on this worker within {@link #KEEP_AFTER_END} takes them over. */
     public final class Live implements AutoCloseable {
 
         private final Tags tags;
+        private final Map<String, Name> exported;
         /** Prometheus name -> latest value, read by the gauges at each scrape. */
         private final Map<String, Double> values = new ConcurrentHashMap<>();
         private final List<Meter> meters = new ArrayList<>();
@@ -106,8 +77,9 @@ public final class RunGauges implements AutoCloseable {
         private Meter progress;
         private ScheduledFuture<?> removal;
 
-        private Live(Tags tags) {
+        private Live(Tags tags, Map<String, Name> exported) {
             this.tags = tags;
+            this.exported = exported;
         }
 
         /** A training step: the step of the total and the trainer's metrics. */
@@ -118,10 +90,10 @@ public final class RunGauges implements AutoCloseable {
             record(metrics);
         }
 
-        /** Metrics by the trainer's keys; those without a Prometheus name are not exported. */
+        /** Metrics by the trainer's keys; those the stage declares without a gauge are not exported. */
         public void record(Map<String, Double> metrics) {
             metrics.forEach((key, value) -> {
-                Name name = EXPORTED.get(key);
+                Name name = exported.get(key);
                 if (name != null && value != null) {
                     put(name, value);
                 }

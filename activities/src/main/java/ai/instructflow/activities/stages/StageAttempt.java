@@ -53,8 +53,9 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
     private long lastSignal;
     private long resumedFrom;
 
-    StageAttempt(ActivityExecutionContext context, WorkflowClient client, RunStore runs, String runId, Stage stage,
-                 StageManifest manifest, long signalEveryMillis, RunGauges gauges) {
+    StageAttempt(ActivityExecutionContext context, WorkflowClient client, RunStore runs, String runId,
+                 PipelineStage definition, StageManifest manifest, long signalEveryMillis, RunGauges gauges) {
+        Stage stage = definition.stage();
         this.context = context;
         this.client = client;
         this.runs = runs;
@@ -66,7 +67,7 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
         this.signalEveryMillis = signalEveryMillis;
         this.progress = new StageProgress(stage.id(), RunStatus.RUNNING, 0, 0, Map.of(), attempt, 0);
         this.heartbeat = context.getHeartbeatDetails(Heartbeat.class).orElse(null);
-        this.gauges = gauges.start(runId, stage.id());
+        this.gauges = gauges.start(runId, stage.id(), definition.metrics());
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heartbeat-" + stage.id());
             t.setDaemon(true);

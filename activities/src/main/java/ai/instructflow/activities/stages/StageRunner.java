@@ -1,6 +1,5 @@
 package ai.instructflow.activities.stages;
 
-import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.metrics.RunGauges;
 import ai.instructflow.activities.metrics.StageMetrics;
 import ai.instructflow.activities.registry.RunStore;
@@ -38,25 +37,22 @@ import java.util.concurrent.CancellationException;
  */
 public final class StageRunner {
 
-    /** A stage's own work: read inputs, compute, write artifacts. */
-    public interface Body {
-        Output run(StageAttempt attempt);
-    }
-
     public record Output(List<Artifact> artifacts, Map<String, Double> metrics) {}
 
     private final RunStore runs;
     private final WorkflowClient client;
     private final String worker;
+    private final String device;
     private final Duration signalEvery;
     private final StageMetrics metrics;
     private final RunGauges gauges;
 
-    public StageRunner(RunStore runs, WorkflowClient client, String worker, Duration signalEvery, StageMetrics metrics,
-                       RunGauges gauges) {
+    public StageRunner(RunStore runs, WorkflowClient client, String worker, String device, Duration signalEvery,
+                       StageMetrics metrics, RunGauges gauges) {
         this.runs = runs;
         this.client = client;
         this.worker = worker;
+        this.device = device;
         this.signalEvery = signalEvery;
         this.metrics = metrics;
         this.gauges = gauges;
@@ -65,11 +61,11 @@ public final class StageRunner {
     /** What identifies a stage's work: the artifacts it reads and the settings its outputs depend on. */
     private record Identity(List<Artifact> inputs, Map<String, Object> settings, String hash) {
 
-        static Identity of(StageInput in, Stage stage) {
+        static Identity of(StageInput in, PipelineStage stage) {
             List<Artifact> inputs = new ArrayList<>();
             in.inputs().values().forEach(r -> inputs.addAll(r.artifacts()));
-            Map<String, Object> settings = TrainerSettings.stageSettings(in.spec(), stage);
-            return new Identity(inputs, settings, inputsHash(stage, settings, inputs));
+            Map<String, Object> settings = stage.settings(in.spec());
+            return new Identity(inputs, settings, inputsHash(stage.stage(), settings, inputs));
         }
     }
 
@@ -77,11 +73,12 @@ public final class StageRunner {
      * Called before a collect stage opens its labeling queue: null when {@link #run} would reuse
      * existing outputs, else the stage's inputs hash, with the stage recorded as running (collecting).
      */
-    public String begin(StageInput in, Stage stage) {
-        Identity id = Identity.of(in, stage);
+    public String begin(StageInput in, PipelineStage definition) {
+        Stage stage = definition.stage();
+        Identity id = Identity.of(in, definition);
         Artifacts artifacts = new Artifacts(runs.objects());
         StageManifest manifest = runs.stage(in.runId(), stage).orElseGet(() -> new StageManifest(stage.id()));
-        if (ownOutputs(manifest, id, artifacts) || (Boolean.TRUE.equals(in.spec().cache())
+        if (ownOutputs(manifest, id, artifacts) || (in.spec().cache()
                 && cached(in.runId(), stage, id, artifacts).isPresent())) {
             return null;
         }
@@ -92,16 +89,17 @@ public final class StageRunner {
         return id.hash();
     }
 
-    public StageResult run(StageInput in, Stage stage, Body body) {
+    public StageResult run(StageInput in, PipelineStage definition) {
+        Stage stage = definition.stage();
         String runId = in.runId();
         Artifacts artifacts = new Artifacts(runs.objects());
-        Identity id = Identity.of(in, stage);
+        Identity id = Identity.of(in, definition);
         StageManifest recorded = runs.stage(runId, stage).orElseGet(() -> new StageManifest(stage.id()));
 
         if (ownOutputs(recorded, id, artifacts)) {
             return new StageResult(stage.id(), recorded.artifacts, recorded.metrics, runId);
         }
-        if (Boolean.TRUE.equals(in.spec().cache())) {
+        if (in.spec().cache()) {
             Optional<StageResult> hit = cached(runId, stage, id, artifacts).map(theirs -> copy(runId, stage, id, theirs));
             if (hit.isPresent()) {
                 return hit.get();
@@ -128,8 +126,8 @@ public final class StageRunner {
         metrics.started(stage.id(), attempt.number);
         long began = System.nanoTime();
 
-        try (StageAttempt running = new StageAttempt(context, client, runs, runId, stage, manifest, signalEvery.toMillis(),
-                gauges)) {
+        try (StageAttempt running = new StageAttempt(context, client, runs, runId, definition, manifest,
+                signalEvery.toMillis(), gauges)) {
             if (in.spec().injectsFault(stage) && !manifest.faultInjected) {
                 manifest.faultInjected = true;
                 throw ApplicationFailure.newNonRetryableFailure("fault injected into stage " + stage.id()
@@ -137,7 +135,7 @@ public final class StageRunner {
             }
             Output out;
             try {
-                out = body.run(running);
+                out = definition.run(new StageWork(running, in, stage, runs, device));
             } catch (CancellationException e) {
                 running.throwIfCancelled();  // as Temporal's own exception, so the cancel is reported as one
                 throw e;

@@ -37,12 +37,13 @@ public final class PlatformWorker implements AutoCloseable {
         String identity = ManagementFactory.getRuntimeMXBean().getName();
         factory = WorkerFactory.newInstance(client);
         gauges = new RunGauges(metrics);
-        StageRunner runner = new StageRunner(runs, client, identity, settings.progressEvery(), new StageMetrics(metrics), gauges);
+        StageRunner runner = new StageRunner(runs, client, identity, settings.device(), settings.progressEvery(),
+                new StageMetrics(metrics), gauges);
         LabelingActivitiesImpl labeling = new LabelingActivitiesImpl(runner, runs,
                 new LabelingClient(client, new LabelStore(runs.objects()), metrics), settings.device());
         for (String queue : settings.queues()) {
             Worker worker = factory.newWorker(queue, options(identity, 1));
-            worker.registerActivitiesImplementations(new StageActivitiesImpl(runner, runs, settings.device()), labeling);
+            worker.registerActivitiesImplementations(new StageActivitiesImpl(runner), labeling);
             if (queue.equals(TaskQueues.CPU)) {
                 worker.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class, LabelingQueueWorkflowImpl.class);
                 worker.registerActivitiesImplementations(new RunActivitiesImpl(runs));

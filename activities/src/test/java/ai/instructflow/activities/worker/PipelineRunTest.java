@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.registry.RunRecord;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
@@ -26,7 +25,6 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,10 +58,9 @@ class PipelineRunTest {
 
     static String submit(RunSpec spec) {
         String id = RunStore.newRunId();
-        RunSpec resolved = TrainerSettings.resolve(spec);
         runs.create(new RunRecord(id, spec.name(), RunStatus.RUNNING, RunStore.now(), RunStore.now(), null, null, null, 1),
-                resolved);
-        WorkflowClient.start(stub(id)::run, resolved);
+                spec);
+        WorkflowClient.start(stub(id)::run, spec);
         return id;
     }
 
@@ -74,7 +71,7 @@ class PipelineRunTest {
 
     @Test
     void aTinyRunCompletesEveryStageWithVerifiedArtifacts() {
-        String id = submit(TinyRuns.spec("tiny", null, null));
+        String id = submit(TinyRuns.spec("tiny", "{}"));
         StageResult report = client.newUntypedWorkflowStub(id).getResult(StageResult.class);
         assertEquals("evaluate", report.stage());
         assertEquals(RunStatus.SUCCEEDED, runs.run(id).orElseThrow().status());
@@ -89,10 +86,7 @@ class PipelineRunTest {
         assertTrue(runs.stage(id, Stage.EVALUATE).orElseThrow().metrics.containsKey("win_rate"));
 
         // the same spec with the cache on: every stage takes the first run's outputs, copied, nothing recomputed
-        RunSpec same = TinyRuns.spec("cached", null, null);
-        String cached = submit(new RunSpec(same.name(), same.preset(), null, same.seed(), same.resources(), same.labelers(),
-                true, same.demonstrations(), same.sft(), same.comparisons(), same.rm(), same.ppo(), same.evaluation(),
-                null, null));
+        String cached = submit(TinyRuns.spec("cached", "{\"cache\": true}"));
         client.newUntypedWorkflowStub(cached).getResult(StageResult.class);
         for (Stage stage : Stage.values()) {
             StageManifest m = runs.stage(cached, stage).orElseThrow();
@@ -102,11 +96,21 @@ class PipelineRunTest {
                     m.artifacts.stream().map(a -> a.sha256()).toList());
             assertTrue(m.artifacts.stream().allMatch(a -> a.key().startsWith(RunStore.prefix(cached))), "copied into the run");
         }
+
+        // a setting nobody sets by hand still shapes its stage: PPO and what reads it run again, the rest is reused
+        String discounted = submit(TinyRuns.spec("discounted", "{\"cache\": true, \"ppo\": {\"gamma\": 0.9}}"));
+        client.newUntypedWorkflowStub(discounted).getResult(StageResult.class);
+        for (Stage stage : Stage.values()) {
+            StageManifest m = runs.stage(discounted, stage).orElseThrow();
+            boolean reran = stage == Stage.PPO || stage == Stage.EVALUATE;
+            assertEquals(reran ? null : id, m.reusedFrom, stage.id());
+            assertEquals(reran, !m.attempts.isEmpty(), stage.id() + (reran ? " ran again" : " was reused"));
+        }
     }
 
     @Test
     void aFailedStageFailsTheRunAndAResumeReusesWhatCompleted() {
-        String id = submit(TinyRuns.spec("fault", List.of("rm"), null));
+        String id = submit(TinyRuns.spec("fault", "{\"faults\": [\"rm\"]}"));
         WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
                 () -> client.newUntypedWorkflowStub(id).getResult(StageResult.class));
         RunRecord record = runs.run(id).orElseThrow();

@@ -1,12 +1,12 @@
 package ai.instructflow.api.cli;
 
+import ai.instructflow.activities.stages.PipelineStages;
+import ai.instructflow.workflows.Stage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -19,8 +19,6 @@ import java.util.Set;
 final class DemoCommand {
 
     private static final Set<String> FINAL = Set.of("succeeded", "failed", "cancelled", "interrupted");
-    private static final List<String> SHOWN = List.of("loss", "eval_loss", "accuracy", "heldout_accuracy", "reward", "kl",
-            "heldout_score", "tokens_per_s", "agreement", "win_rate");
     private static final int WIDTH = 28;
 
     private final ApiClient api;
@@ -95,7 +93,7 @@ final class DemoCommand {
             String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
             String counts = total > 0 && !done ? String.format(Locale.ROOT, " %d/%d", step, total) : "";
             String line = String.format(Locale.ROOT, "  %-22s [%s] %-9s%s %s", stage, bar, status, counts,
-                    metrics(s.path("metrics")));
+                    metrics(stage, s.path("metrics")));
             // a running stage is redrawn at most every 10% so a log stays readable
             String key = done ? status : status + (int) (fraction * 10);
             if (!key.equals(drawn.get(stage))) {
@@ -105,14 +103,13 @@ final class DemoCommand {
         }
     }
 
-    private static String metrics(JsonNode metrics) {
+    /** The numbers the stage highlights ({@code StageMetric.highlighted}), in its order. */
+    private static String metrics(String stage, JsonNode metrics) {
         StringBuilder s = new StringBuilder();
-        for (Iterator<String> it = metrics.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (SHOWN.contains(name)) {
-                s.append(name).append('=').append(String.format(Locale.ROOT, "%.4g", metrics.path(name).asDouble())).append(' ');
-            }
-        }
+        Stage.of(stage).map(PipelineStages::of).ifPresent(definition -> definition.metrics().stream()
+                .filter(m -> m.highlighted() && metrics.path(m.key()).isNumber())
+                .forEach(m -> s.append(m.key()).append('=')
+                        .append(String.format(Locale.ROOT, "%.4g", metrics.path(m.key()).asDouble())).append(' ')));
         return s.toString();
     }
 }

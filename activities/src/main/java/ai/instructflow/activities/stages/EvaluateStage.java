@@ -1,0 +1,132 @@
+package ai.instructflow.activities.stages;
+
+import ai.instructflow.activities.metrics.MetricValues;
+import ai.instructflow.activities.metrics.StageMetric;
+import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.trainer.eval.Evaluator;
+import ai.instructflow.trainer.eval.WinRate;
+import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.trainer.pipeline.PipelineReport;
+import ai.instructflow.trainer.pipeline.Recipe;
+import ai.instructflow.workflows.Artifact;
+import ai.instructflow.workflows.RunSpec;
+import ai.instructflow.workflows.Stage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The verdict (InstructGPT section 4, figure 1): held-out labelers compare the PPO policy with its
+ * SFT start on held-out prompts; the report puts that beside the RM's accuracy and the labelers' agreement.
+ */
+public final class EvaluateStage implements PipelineStage {
+
+    public static final StageMetric WIN_RATE = StageMetric.of("win_rate", "win rate").percent().highlight()
+            .summary("win_rate", "Win rate vs SFT").gauge("instructflow_eval_win_rate",
+                    "Win rate of the PPO policy over its SFT start, judged by held-out labelers on held-out prompts");
+    public static final StageMetric WIN_RATE_CI_LOW = StageMetric.of("win_rate_ci_low", "win rate, 95% low").percent()
+            .summary("win_rate_ci_low", null);
+    public static final StageMetric WIN_RATE_CI_HIGH = StageMetric.of("win_rate_ci_high", "win rate, 95% high").percent()
+            .summary("win_rate_ci_high", null);
+    public static final StageMetric PPO_ACCURACY = StageMetric.of("ppo_accuracy", "PPO exact").percent().highlight();
+    public static final StageMetric SFT_ACCURACY = StageMetric.of("sft_accuracy", "SFT exact").percent().highlight();
+    public static final StageMetric RM_PREFERENCE = StageMetric.of("rm_preference", "RM prefers PPO (proxy)").percent()
+            .highlight().summary("rm_preference", "RM prefers PPO (proxy)");
+    public static final StageMetric RM_PREFERENCE_CI_LOW = StageMetric.of("rm_preference_ci_low", "RM preference, 95% low")
+            .percent().summary("rm_preference_ci_low", null);
+    public static final StageMetric RM_PREFERENCE_CI_HIGH = StageMetric.of("rm_preference_ci_high",
+            "RM preference, 95% high").percent().summary("rm_preference_ci_high", null);
+    public static final StageMetric KL_TO_SFT = StageMetric.of("kl_to_sft", "KL to SFT (nats)").highlight();
+
+    /** Why a run on a team's prompts has no verdict, in its report. */
+    static final String NO_JUDGE = "No person judged this run, and the simulated judges know only the built-in suite: "
+            + "these are proxies. rm_preference is how often the reward model scores PPO's answer to a held-out prompt "
+            + "above SFT's (it overstates: PPO optimised that score); kl_to_sft is PPO's final KL to SFT.";
+
+    @Override
+    public Stage stage() {
+        return Stage.EVALUATE;
+    }
+
+    @Override
+    public Map<String, Object> settings(RunSpec spec) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("seed", spec.seed());
+        out.put("evaluation", spec.evaluation());
+        out.put("prompts", spec.prompts());
+        out.put("labelers", spec.comparisons().labelers());
+        out.put("max_new_tokens", spec.ppo().maxNewTokens());
+        return out;
+    }
+
+    @Override
+    public List<StageMetric> metrics() {
+        return List.of(WIN_RATE, WIN_RATE_CI_LOW, WIN_RATE_CI_HIGH, PPO_ACCURACY, SFT_ACCURACY, RM_PREFERENCE,
+                RM_PREFERENCE_CI_LOW, RM_PREFERENCE_CI_HIGH, KL_TO_SFT);
+    }
+
+    @Override
+    public StageRunner.Output run(StageWork work) {
+        return work.recipe().prompts().simulatable() ? judged(work) : proxy(work);
+    }
+
+    /** The held-out simulated labelers' verdict on the built-in suite. */
+    private static StageRunner.Output judged(StageWork work) {
+        Recipe recipe = work.recipe();
+        LabelerCalibration calibration = work.calibration();
+        try (GPT sft = work.model(Stage.SFT, "policy/"); GPT ppo = work.model(Stage.PPO, "policy/")) {
+            Evaluator.Comparison verdict = recipe.evaluate(ppo, sft, calibration.labelerTemperature(), work.random());
+            List<Map<String, Double>> ppoHistory = work.artifacts().load(work.in().input(Stage.PPO).artifact("metrics"),
+                    MetricsHistory::read);
+            double rmAccuracy = work.in().input(Stage.RM).metrics().get(RewardModelStage.HELDOUT_ACCURACY.key());
+            PipelineReport report = new PipelineReport(recipe.config(), verdict.b(), verdict.a(), rmAccuracy,
+                    calibration.agreementOrNaN(), verdict.winRate(), ppoHistory, secondsSinceStart(work));
+            Artifact json = work.artifacts().save("report", work.key("report.json"), 0,
+                    out -> out.write(RunStore.JSON.writeValueAsBytes(report.toMap())), "application/json");
+            Artifact text = work.artifacts().save("report_text", work.key("report.txt"), 0,
+                    out -> out.write(report.toText().getBytes(StandardCharsets.UTF_8)), "text/plain");
+            return new StageRunner.Output(List.of(json, text), new MetricValues()
+                    .put(WIN_RATE, verdict.winRate().rate()).put(WIN_RATE_CI_LOW, verdict.winRate().ciLow())
+                    .put(WIN_RATE_CI_HIGH, verdict.winRate().ciHigh())
+                    .put(SFT_ACCURACY, verdict.b().exactAccuracy()).put(PPO_ACCURACY, verdict.a().exactAccuracy()).map());
+        }
+    }
+
+    /** A team's prompts without judges: what can be measured, labelled as the proxy it is. */
+    private static StageRunner.Output proxy(StageWork work) {
+        try (GPT sft = work.model(Stage.SFT, "policy/"); GPT ppo = work.model(Stage.PPO, "policy/");
+             GPT rm = work.model(Stage.RM, "rm/")) {
+            WinRate preference = work.recipe().rewardModelPreference(ppo, sft, rm, work.random());
+            List<Map<String, Double>> ppoHistory = work.artifacts().load(work.in().input(Stage.PPO).artifact("metrics"),
+                    MetricsHistory::read);
+            double kl = ppoHistory.isEmpty() ? Double.NaN
+                    : ppoHistory.get(ppoHistory.size() - 1).getOrDefault(PpoStage.KL.key(), Double.NaN);
+            MetricValues metrics = new MetricValues().put(RM_PREFERENCE, preference.rate())
+                    .put(RM_PREFERENCE_CI_LOW, preference.ciLow()).put(RM_PREFERENCE_CI_HIGH, preference.ciHigh())
+                    .put(KL_TO_SFT, kl);
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("verdict", "proxy");
+            report.put("note", NO_JUDGE);
+            report.put("held_out_prompts", preference.n());
+            report.put("rm_accuracy", work.in().input(Stage.RM).metrics().get(RewardModelStage.HELDOUT_ACCURACY.key()));
+            report.putAll(metrics.map());
+            String text = String.format(Locale.ROOT, "%s%n%nRM prefers PPO over SFT on %d held-out prompts: %s%n"
+                    + "KL of PPO to SFT: %.3f nats%n", NO_JUDGE, preference.n(), preference, kl);
+            Artifact json = work.artifacts().save("report", work.key("report.json"), 0,
+                    out -> out.write(RunStore.JSON.writeValueAsBytes(report)), "application/json");
+            Artifact txt = work.artifacts().save("report_text", work.key("report.txt"), 0,
+                    out -> out.write(text.getBytes(StandardCharsets.UTF_8)), "text/plain");
+            return new StageRunner.Output(List.of(json, txt), metrics.map());
+        }
+    }
+
+    private static double secondsSinceStart(StageWork work) {
+        return work.runs().run(work.in().runId())
+                .map(r -> Duration.between(Instant.parse(r.startedAt()), Instant.now()).toMillis() / 1e3)
+                .orElse(Double.NaN);
+    }
+}

@@ -1,0 +1,89 @@
+package ai.instructflow.activities.stages;
+
+import ai.instructflow.activities.metrics.SharedMetrics;
+import ai.instructflow.activities.metrics.StageMetric;
+import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.trainer.pipeline.Recipe;
+import ai.instructflow.trainer.ppo.PpoTrainer;
+import ai.instructflow.workflows.RunSpec;
+import ai.instructflow.workflows.Stage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Step 3 (InstructGPT section 3.5, "RL"): PPO of a copy of the SFT policy against the reward model,
+ * watched by the held-out simulated labelers as it goes.
+ */
+public final class PpoStage implements PipelineStage {
+
+    public static final StageMetric REWARD = StageMetric.of("reward", "reward").highlight().summary("ppo_reward", "PPO reward")
+            .chart("reward", "PPO · reward (RM score)")
+            .gauge("instructflow_ppo_reward", "Mean reward model score of the latest rollouts");
+    public static final StageMetric KL = StageMetric.of("kl", "KL").highlight().summary("ppo_kl", "PPO KL")
+            .chart("kl", "PPO · KL to the SFT policy (nats)")
+            .gauge("instructflow_ppo_kl", "Mean KL of the policy to the SFT reference on the latest rollouts, nats per response");
+    public static final StageMetric HELDOUT_SCORE = StageMetric.of("heldout_score", "held-out score").highlight()
+            .chart("heldout-score", "PPO · held-out labelers’ score").gauge("instructflow_ppo_heldout_score",
+                    "Held-out simulated labelers' mean score of the latest rollouts (falls when PPO games the reward model)");
+    public static final StageMetric BETA = StageMetric.of("beta", "KL coefficient")
+            .gauge("instructflow_ppo_kl_coefficient", "Coefficient of the per-token KL penalty");
+    public static final StageMetric ENTROPY = StageMetric.of("entropy", "entropy").chart("entropy", "PPO · policy entropy")
+            .gauge("instructflow_ppo_entropy", "Mean per-token entropy of the policy in the latest update");
+    public static final StageMetric RESPONSE_LENGTH = StageMetric.of("response_length", "length")
+            .chart("response-length", "PPO · response length (tokens)")
+            .gauge("instructflow_ppo_response_length_tokens", "Mean length of the latest rollouts' responses, tokens");
+    public static final StageMetric APPROX_KL = StageMetric.of("approx_kl", "approx. KL")
+            .chart("ppo-update", "PPO · update size")
+            .gauge("instructflow_ppo_approx_kl", "Approximate KL between the policy before and after the latest update");
+    public static final StageMetric CLIP_FRACTION = StageMetric.of("clip_fraction", "clip fraction")
+            .chart("ppo-update", "PPO · update size").gauge("instructflow_ppo_clip_fraction",
+                    "Share of tokens whose probability ratio was clipped in the latest update");
+    public static final StageMetric POLICY_LOSS = StageMetric.of("policy_loss", "policy loss")
+            .gauge("instructflow_ppo_policy_loss", "Clipped policy loss of the latest update");
+    public static final StageMetric VALUE_LOSS = StageMetric.of("value_loss", "value loss")
+            .gauge("instructflow_ppo_value_loss", "Clipped value loss of the latest update");
+    public static final StageMetric PTX_LOSS = StageMetric.of("ptx_loss", "pretraining loss")
+            .gauge("instructflow_ppo_ptx_loss", "Pretraining-mix (PPO-ptx) loss of the latest update");
+    public static final StageMetric INITIAL_RATIO_ERROR = StageMetric.of("initial_ratio_error", "initial ratio error");
+
+    @Override
+    public Stage stage() {
+        return Stage.PPO;
+    }
+
+    @Override
+    public Map<String, Object> settings(RunSpec spec) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("seed", spec.seed());
+        out.put("ppo", spec.ppo());
+        out.put("prompts", spec.prompts());
+        // the held-out group that scores the rollouts as they come
+        out.put("labelers", spec.comparisons().labelers());
+        return out;
+    }
+
+    @Override
+    public List<StageMetric> metrics() {
+        return List.of(REWARD, HELDOUT_SCORE, KL, BETA, ENTROPY, RESPONSE_LENGTH, APPROX_KL, CLIP_FRACTION, POLICY_LOSS,
+                VALUE_LOSS, PTX_LOSS, INITIAL_RATIO_ERROR, SharedMetrics.RESUMED_FROM_STEP);
+    }
+
+    @Override
+    public StageRunner.Output run(StageWork work) {
+        Recipe recipe = work.recipe();
+        double temperature = work.calibration().labelerTemperature();
+        StageAttempt attempt = work.attempt();
+        try (GPT sft = work.model(Stage.SFT, "policy/");
+             GPT rm = work.model(Stage.RM, "rm/");
+             GPT policy = recipe.policy(sft);
+             GPT value = recipe.valueModel(rm)) {
+            PpoTrainer.Result r = recipe.ppo(policy, value, sft, rm, temperature, work.random(),
+                    attempt.resumeCheckpoint(), attempt);
+            attempt.throwIfCancelled();
+            Map<String, Double> last = new LinkedHashMap<>(r.history().isEmpty() ? Map.of() : r.history().get(r.history().size() - 1));
+            last.put(SharedMetrics.RESUMED_FROM_STEP.key(), (double) attempt.resumedFromStep());
+            return new StageRunner.Output(List.of(work.saveModel("policy/", policy), attempt.saveMetrics()), last);
+        }
+    }
+}

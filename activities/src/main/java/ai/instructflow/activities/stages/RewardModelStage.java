@@ -1,0 +1,66 @@
+package ai.instructflow.activities.stages;
+
+import ai.instructflow.activities.metrics.MetricValues;
+import ai.instructflow.activities.metrics.SharedMetrics;
+import ai.instructflow.activities.metrics.StageMetric;
+import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.trainer.pipeline.Recipe;
+import ai.instructflow.trainer.rm.RewardModelTrainer;
+import ai.instructflow.workflows.RunSpec;
+import ai.instructflow.workflows.Stage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Step 2's training (InstructGPT section 3.5, "RM"): a reward model from the SFT model, on the rankings. */
+public final class RewardModelStage implements PipelineStage {
+
+    private static final String CHART = "rm";
+    private static final String CHART_TITLE = "Reward model · loss and accuracy";
+
+    public static final StageMetric LOSS = SharedMetrics.LOSS.chart(CHART, CHART_TITLE);
+    public static final StageMetric ACCURACY = StageMetric.of("accuracy", "train accuracy").percent().highlight()
+            .chart(CHART, CHART_TITLE)
+            .gauge("instructflow_rm_accuracy", "Reward model pairwise accuracy on the latest training batch");
+    public static final StageMetric HELDOUT_ACCURACY = StageMetric.of("heldout_accuracy", "held-out accuracy").percent()
+            .highlight().chart(CHART, CHART_TITLE).summary("rm_accuracy", "RM held-out accuracy").gauge("instructflow_rm_heldout_accuracy",
+                    "Reward model pairwise accuracy on held-out comparisons at the latest evaluation");
+    public static final StageMetric BIAS = StageMetric.of("bias", "bias");
+
+    @Override
+    public Stage stage() {
+        return Stage.RM;
+    }
+
+    @Override
+    public Map<String, Object> settings(RunSpec spec) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("seed", spec.seed());
+        out.put("rm", spec.rm());
+        return out;
+    }
+
+    @Override
+    public List<StageMetric> metrics() {
+        return List.of(LOSS, ACCURACY, HELDOUT_ACCURACY, SharedMetrics.LR, SharedMetrics.GRAD_NORM,
+                SharedMetrics.SKIPPED_STEPS, BIAS, SharedMetrics.RESUMED_FROM_STEP);
+    }
+
+    @Override
+    public StageRunner.Output run(StageWork work) {
+        Recipe recipe = work.recipe();
+        LabelerCalibration calibration = work.calibration();
+        Recipe.Rankings rankings = new Recipe.Rankings(work.rankings("train"), work.rankings("held_out"),
+                calibration.labelerTemperature(), calibration.agreementOrNaN());
+        StageAttempt attempt = work.attempt();
+        try (GPT sft = work.model(Stage.SFT, "policy/"); GPT rm = recipe.rewardModel(sft)) {
+            RewardModelTrainer.Result r = recipe.rm(rm, rankings, work.demonstrations("train"),
+                    attempt.resumeCheckpoint(), attempt);
+            attempt.throwIfCancelled();
+            return new StageRunner.Output(List.of(work.saveModel("rm/", rm), attempt.saveMetrics()),
+                    new MetricValues().put(LOSS, r.trainLoss()).put(ACCURACY, r.trainAccuracy())
+                            .put(HELDOUT_ACCURACY, r.heldOutAccuracy()).put(BIAS, r.bias())
+                            .put(SharedMetrics.RESUMED_FROM_STEP, attempt.resumedFromStep()).map());
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package ai.instructflow.activities.stages;
+
+import ai.instructflow.activities.metrics.MetricValues;
+import ai.instructflow.activities.metrics.SharedMetrics;
+import ai.instructflow.activities.metrics.StageMetric;
+import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.trainer.pipeline.Recipe;
+import ai.instructflow.trainer.sft.SftTrainer;
+import ai.instructflow.trainer.train.Checkpoint;
+import ai.instructflow.workflows.RunSpec;
+import ai.instructflow.workflows.Stage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Step 1's training (InstructGPT section 3.5, "SFT"): the base model fine-tuned on the demonstrations. */
+public final class SftStage implements PipelineStage {
+
+    public static final StageMetric LOSS = SharedMetrics.LOSS.chart("sft-loss", "SFT · loss");
+    public static final StageMetric EVAL_LOSS = StageMetric.of("eval_loss", "eval loss").highlight()
+            .chart("sft-loss", "SFT · loss").summary("sft_eval_loss", "SFT eval loss")
+            .gauge("instructflow_training_eval_loss", "SFT loss on held-out demonstrations at the latest evaluation");
+    public static final StageMetric TRAIN_LOSS = StageMetric.of("train_loss", "loss").highlight();
+
+    @Override
+    public Stage stage() {
+        return Stage.SFT;
+    }
+
+    @Override
+    public Map<String, Object> settings(RunSpec spec) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("seed", spec.seed());
+        out.put("preset", spec.preset());
+        out.put("base_checkpoint", spec.baseCheckpoint());
+        out.put("sft", spec.sft());
+        return out;
+    }
+
+    @Override
+    public List<StageMetric> metrics() {
+        return List.of(LOSS, EVAL_LOSS, SharedMetrics.LR, SharedMetrics.GRAD_NORM, SharedMetrics.TOKENS_PER_S,
+                SharedMetrics.SKIPPED_STEPS, TRAIN_LOSS, SharedMetrics.RESUMED_FROM_STEP);
+    }
+
+    @Override
+    public StageRunner.Output run(StageWork work) {
+        Recipe recipe = work.recipe();
+        Recipe.Demonstrations data = new Recipe.Demonstrations(work.demonstrations("train"), work.demonstrations("eval"));
+        StageAttempt attempt = work.attempt();
+        try (GPT model = baseModel(work)) {
+            SftTrainer.Result r = recipe.sft(model, data, attempt.resumeCheckpoint(), attempt);
+            attempt.throwIfCancelled();
+            return new StageRunner.Output(List.of(work.saveModel("policy/", model), attempt.saveMetrics()),
+                    new MetricValues().put(TRAIN_LOSS, r.trainLoss()).put(EVAL_LOSS, r.evalLoss())
+                            .put(SharedMetrics.TOKENS_PER_S, r.tokensPerSecond())
+                            .put(SharedMetrics.RESUMED_FROM_STEP, attempt.resumedFromStep()).map());
+        }
+    }
+
+    private static GPT baseModel(StageWork work) {
+        String key = work.in().spec().baseCheckpoint();
+        if (key == null) {
+            return work.recipe().baseModel();
+        }
+        return work.userObject("base_checkpoint", key, Checkpoint::read).model("policy/", work.recipe().device());
+    }
+}
