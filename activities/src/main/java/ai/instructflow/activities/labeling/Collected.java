@@ -1,5 +1,6 @@
 package ai.instructflow.activities.labeling;
 
+import ai.instructflow.activities.metrics.SharedMetrics;
 import ai.instructflow.workflows.labeling.QueueState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,10 +39,10 @@ public record Collected(QueueState queue, QueueMeta meta, List<LabelingTask> tas
     /** The queue's counts, for the stage's metrics. */
     public Map<String, Double> metrics() {
         Map<String, Double> out = new LinkedHashMap<>();
-        out.put("labels", (double) labels.size());
-        out.put("labelers", (double) labels.stream().map(Label::labeler).distinct().count());
-        out.put("tasks", (double) tasks.size());
-        out.put("completed_tasks", (double) queue.completed());
+        out.put(SharedMetrics.LABELS.key(), (double) labels.size());
+        out.put(SharedMetrics.LABELERS.key(), (double) labels.stream().map(Label::labeler).distinct().count());
+        out.put(SharedMetrics.TASKS.key(), (double) tasks.size());
+        out.put(SharedMetrics.COMPLETED_TASKS.key(), (double) queue.completed());
         return out;
     }
 }

@@ -3,24 +3,22 @@ package ai.instructflow.activities.labeling;
 import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.stages.Artifacts;
-import ai.instructflow.activities.stages.StageActivitiesImpl;
+import ai.instructflow.activities.stages.CollectStage;
+import ai.instructflow.activities.stages.PipelineStages;
 import ai.instructflow.activities.stages.StageRunner;
-import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.trainer.pipeline.Recipe;
-import ai.instructflow.trainer.suite.SimulatedLabeler;
-import ai.instructflow.trainer.suite.SuitePrompt;
 import ai.instructflow.trainer.train.Checkpoint;
-import ai.instructflow.workflows.Failures;
-import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageInput;
+import ai.instructflow.workflows.StageSeeds;
 import ai.instructflow.workflows.labeling.LabelBatch;
 import ai.instructflow.workflows.labeling.LabelingActivities;
+import ai.instructflow.workflows.labeling.LabelingQueues;
 import ai.instructflow.workflows.labeling.QueueLedger;
 import ai.instructflow.workflows.labeling.QueueSpec;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
-import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
@@ -43,6 +41,7 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
     private final LabelStore store;
     private final LabelingClient client;
     private final Artifacts artifacts;
+    private final ObjectStore objects;
     private final String device;
 
     public LabelingActivitiesImpl(StageRunner runner, RunStore runs, LabelingClient client, String device) {
@@ -50,16 +49,21 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
         this.store = new LabelStore(runs.objects());
         this.client = client;
         this.artifacts = new Artifacts(runs.objects());
+        this.objects = runs.objects();
         this.device = device;
     }
 
     @Override
     public QueueSpec open(StageInput in, String stageId) {
         Stage stage = Stage.of(stageId).orElseThrow(() -> new IllegalArgumentException("no stage " + stageId));
-        if (imports(in.spec(), stage)) {
-            return null;
+        if (!(PipelineStages.of(stage) instanceof CollectStage<?> collect)) {
+            throw new IllegalArgumentException("stage " + stageId + " collects no labels");
         }
-        String hash = runner.begin(in, stage);
+        QueueSettings settings = collect.queue(in.spec());
+        if (settings == null) {
+            return null;  // the run imports this stage's dataset
+        }
+        String hash = runner.begin(in, collect);
         if (hash == null) {
             return null;
         }
@@ -67,20 +71,15 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
         String prefix = RunStore.stagePrefix(in.runId(), stage) + "labeling/" + hash.substring(0, 16) + "/";
         if (!store.exists(prefix)) {
             try (HeartbeatTicker beating = new HeartbeatTicker(Activity.getExecutionContext())) {
-                createTasks(in, stage, prefix);
+                createTasks(in, stage, collect.taskKind(), prefix);
             }
         }
         QueueMeta meta = store.meta(prefix);
-        RunSpec s = in.spec();
-        boolean ranking = stage == Stage.COLLECT_COMPARISONS;
-        int overlap = ranking ? s.comparisons().overlap() : s.demonstrations().overlap();
-        Integer quota = ranking ? s.comparisons().quota() : s.demonstrations().quota();
-        int deadlineMinutes = ranking ? s.comparisons().deadlineMinutes() : s.demonstrations().deadlineMinutes();
-        int leaseMinutes = ranking ? s.comparisons().leaseMinutes() : s.demonstrations().leaseMinutes();
-        return new QueueSpec(in.runId(), stageId, meta.kind(), prefix, meta.tasks(), overlap,
-                quota == null ? meta.tasks() : Math.min(quota, meta.tasks()), meta.k(),
-                ranking && Boolean.TRUE.equals(s.comparisons().ties()), leaseMinutes * 60L,
-                System.currentTimeMillis() + deadlineMinutes * 60_000L, ledger(prefix, meta.tasks()));
+        int quota = settings.quota() == null ? meta.tasks() : Math.min(settings.quota(), meta.tasks());
+        return new QueueSpec(in.runId(), stageId, meta.kind(), prefix, meta.tasks(), settings.overlap(), quota, meta.k(),
+                settings.ties(), settings.leaseMinutes() * 60L,
+                System.currentTimeMillis() + settings.deadlineMinutes() * 60_000L, LabelingQueues.HISTORY_LIMIT,
+                ledger(prefix, meta.tasks()));
     }
 
     @Override
@@ -91,10 +90,10 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
     @Override
     public void simulate(StageInput in, QueueSpec queue) {
         ActivityExecutionContext context = Activity.getExecutionContext();
-        Recipe recipe = new Recipe(TrainerSettings.pipeline(in.spec(), device));
-        List<SimulatedLabeler> rankers = QueueSpec.RANKING.equals(queue.kind())
-                ? recipe.trainingLabelers(store.meta(queue.prefix()).labelerTemperature()).labelers() : null;
+        Recipe recipe = TrainerSettings.recipe(in.spec(), device, objects);
+        TaskKind.SimulatedAnswers answers = TaskKinds.of(queue.kind()).simulated(recipe, store.meta(queue.prefix()));
         int people = in.spec().comparisons().labelers();
+        long seed = in.spec().seed();
         while (true) {
             boolean answered = false;
             for (int i = 0; i < people; i++) {
@@ -106,7 +105,7 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
                     }
                     List<Label> labels = new ArrayList<>();
                     for (LabelingTask task : leased.tasks()) {
-                        labels.add(answer(recipe, queue, rankers == null ? null : rankers.get(i), i, task, in.spec().seed()));
+                        labels.add(answers.answer(name, i, task, new Random((seed * 1_000_003L + task.id()) * 1_009L + i)));
                     }
                     // a batch is named by its first task: a retry of it carries the same id and counts once
                     client.submit(queue.runId(), queue.stage(), name, "batch-" + leased.tasks().get(0).id(), labels);
@@ -131,27 +130,13 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
         }
     }
 
-    private void createTasks(StageInput in, Stage stage, String prefix) {
-        Recipe recipe = new Recipe(TrainerSettings.pipeline(in.spec(), device));
-        Random rng = StageActivitiesImpl.rng(in, stage);
-        List<LabelingTask> tasks = new ArrayList<>();
-        QueueMeta meta;
-        if (stage == Stage.COLLECT_DEMONSTRATIONS) {
-            Recipe.Prompts prompts = recipe.demonstrationPrompts(rng);
-            prompts.train().forEach(p -> tasks.add(new LabelingTask(0, LabelingTask.TRAIN, p.prompt(), null)));
-            prompts.heldOut().forEach(p -> tasks.add(new LabelingTask(0, LabelingTask.HELD_OUT, p.prompt(), null)));
-            meta = new QueueMeta(QueueSpec.DEMONSTRATION, tasks.size(), 0, 0, RunStore.now());
-        } else {
-            Checkpoint sft = artifacts.load(in.input(Stage.SFT).artifact("model"), Checkpoint::read);
-            Recipe.Samples samples;
-            try (GPT model = sft.model("policy/", recipe.device())) {
-                samples = recipe.comparisonSamples(model, rng);
-            }
-            addRankings(tasks, LabelingTask.TRAIN, samples.prompts().train(), samples.train());
-            addRankings(tasks, LabelingTask.HELD_OUT, samples.prompts().heldOut(), samples.heldOut());
-            meta = new QueueMeta(QueueSpec.RANKING, tasks.size(), recipe.config().k(), samples.labelerTemperature(),
-                    RunStore.now());
-        }
+    private void createTasks(StageInput in, Stage stage, TaskKind<?> kind, String prefix) {
+        Recipe recipe = TrainerSettings.recipe(in.spec(), device, objects);
+        Random rng = StageSeeds.random(in.spec().seed(), stage);
+        TaskKind.QueueTasks made = kind.makeTasks(new TaskSource(recipe, rng,
+                () -> artifacts.load(in.input(Stage.SFT).artifact("model"), Checkpoint::read)
+                        .model("policy/", recipe.device())));
+        List<LabelingTask> tasks = new ArrayList<>(made.tasks());
         // held-out tasks mixed in, so a queue that ends at its quota or deadline still has some to measure on
         Collections.shuffle(tasks, rng);
         List<LabelingTask> numbered = new ArrayList<>(tasks.size());
@@ -159,14 +144,7 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
             LabelingTask t = tasks.get(i);
             numbered.add(new LabelingTask(i, t.split(), t.prompt(), t.responses()));
         }
-        store.create(prefix, meta, numbered);
-    }
-
-    private static void addRankings(List<LabelingTask> tasks, String split, List<SuitePrompt> prompts,
-                                    List<List<String>> samples) {
-        for (int i = 0; i < prompts.size(); i++) {
-            tasks.add(new LabelingTask(0, split, prompts.get(i).prompt(), List.copyOf(samples.get(i))));
-        }
+        store.create(prefix, made.meta(), numbered);
     }
 
     /** What the queue already counted, from its record: a resumed run's queue goes on from there. */
@@ -185,26 +163,6 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
             }
         }
         return QueueLedger.of(labels, done, Map.of(), chunks.size(), 0);
-    }
-
-    /** A simulated person's label; its randomness is fixed by (seed, task, labeler), so lease order does not matter. */
-    private static Label answer(Recipe recipe, QueueSpec queue, SimulatedLabeler ranker, int labeler, LabelingTask task,
-                                long seed) {
-        SuitePrompt prompt = SuitePrompt.parse(task.prompt()).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
-                "simulated labelers answer only the built-in suite's prompts, not '" + task.prompt() + "'",
-                Failures.INVALID_INPUT));
-        Random rng = new Random((seed * 1_000_003L + task.id()) * 1_009L + labeler);
-        String name = "simulated-" + labeler;
-        if (QueueSpec.DEMONSTRATION.equals(queue.kind())) {
-            return new Label(task.id(), name, recipe.demonstrate(prompt, rng), null);
-        }
-        int[] order = ranker.rank(prompt, task.responses(), rng);
-        return new Label(task.id(), name, null, Recipe.ranks(order, task.responses()));
-    }
-
-    private static boolean imports(RunSpec spec, Stage stage) {
-        return stage == Stage.COLLECT_DEMONSTRATIONS ? spec.demonstrations().dataset() != null
-                : spec.comparisons().dataset() != null;
     }
 
     private static void pause(ActivityExecutionContext context) {

@@ -19,6 +19,7 @@ import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -31,6 +32,8 @@ import java.util.regex.Pattern;
 public final class LabelingClient {
 
     private static final Pattern SUBMISSION_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    /** Enough for an execution to hand over to the next one. */
+    private static final int CONTINUE_AS_NEW_TRIES = 3;
 
     /** A lease with its tasks' content, and the queue it came from. */
     public record Leased(LeaseGrant grant, List<LabelingTask> tasks, QueueState queue) {}
@@ -99,96 +102,55 @@ public final class LabelingClient {
             errors.add(new FieldError("labels", "at least one label is required"));
             return errors;
         }
+        TaskKind<?> kind = TaskKinds.of(spec.kind());
         for (Label label : labels) {
             if (label.task() < 0 || label.task() >= tasks.size()) {
                 errors.add(new FieldError("task_id", "no task " + label.task() + " in this queue"));
-            } else if (QueueSpec.DEMONSTRATION.equals(spec.kind())) {
-                completion(label.completion(), errors);
             } else {
-                ranks(label.ranks(), tasks.get(label.task()).responses(), spec.ties(), errors);
+                kind.check(spec, tasks.get(label.task()), label, errors);
             }
         }
         return errors;
-    }
-
-    private static void completion(String text, List<FieldError> errors) {
-        if (text == null || text.isBlank()) {
-            errors.add(new FieldError("completion", "is required: the response you would want the model to give"));
-        } else if (text.length() > TextLimits.MAX_RESPONSE_CHARS) {
-            errors.add(new FieldError("completion", "must be at most " + TextLimits.MAX_RESPONSE_CHARS
-                    + " characters, got " + text.length()));
-        } else if (!wellFormed(text)) {
-            errors.add(new FieldError("completion", "must be valid UTF-8 text without NUL characters"));
-        }
-    }
-
-    /** A ranking of every response; equal ranks only where ties are allowed or the two responses are the same text. */
-    private static void ranks(int[] ranks, List<String> responses, boolean ties, List<FieldError> errors) {
-        int k = responses.size();
-        if (ranks == null || ranks.length != k) {
-            errors.add(new FieldError("ranks", "must rank all " + k + " responses, one rank per response"));
-            return;
-        }
-        boolean best = false;
-        for (int r : ranks) {
-            if (r < 0 || r >= k) {
-                errors.add(new FieldError("ranks", "each rank must be between 0 (best) and " + (k - 1) + ", got " + r));
-                return;
-            }
-            best |= r == 0;
-        }
-        for (int a = 0; a < k && !ties; a++) {
-            for (int b = a + 1; b < k; b++) {
-                if (ranks[a] == ranks[b] && !responses.get(a).equals(responses.get(b))) {
-                    errors.add(new FieldError("ranks", "must be a permutation of 0.." + (k - 1)
-                            + ": this queue allows ties only between identical responses"));
-                    return;
-                }
-            }
-        }
-        if (!best) {
-            errors.add(new FieldError("ranks", "some response must rank best (0)"));
-        }
-    }
-
-    /** Java strings hold UTF-16; a lone surrogate (from a JSON escape) has no UTF-8 form. */
-    private static boolean wellFormed(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == 0) {
-                return false;
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
-                    return false;
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private LabelingQueueWorkflow queue(String runId, String stage) {
         return client.newWorkflowStub(LabelingQueueWorkflow.class, LabelingQueues.id(runId, stage));
     }
 
-    /** An update, with the queue's refusals turned into reasons a client can act on. */
+    /**
+     * An update, with the queue's refusals turned into reasons a client can act on. An update that
+     * reaches an execution just as it continues as new finds it completed; the queue runs on in the
+     * next execution, so the update goes again, a few times at most.
+     */
     private <T> T call(String runId, String stage, Supplier<T> update) {
-        try {
-            return update.get();
-        } catch (WorkflowUpdateException e) {
-            // the validator refused a malformed request
-            String message = e.getCause() instanceof ApplicationFailure failure ? failure.getOriginalMessage() : e.getMessage();
-            throw new LabelingException(LabelingException.Reason.INVALID, message);
-        } catch (WorkflowNotFoundException e) {
-            throw closedOrMissing(runId, stage);
-        } catch (WorkflowException e) {
-            if (rootIsNotFound(e)) {
-                throw closedOrMissing(runId, stage);
+        for (int tries = 1; ; tries++) {
+            try {
+                return update.get();
+            } catch (WorkflowUpdateException e) {
+                // the validator refused a malformed request
+                String message = e.getCause() instanceof ApplicationFailure failure ? failure.getOriginalMessage() : e.getMessage();
+                throw new LabelingException(LabelingException.Reason.INVALID, message);
+            } catch (WorkflowException e) {
+                if (!(e instanceof WorkflowNotFoundException) && !rootIsNotFound(e)) {
+                    throw e;
+                }
+                if (!running(runId, stage) || tries == CONTINUE_AS_NEW_TRIES) {
+                    throw closedOrMissing(runId, stage);
+                }
             }
-            throw e;
+        }
+    }
+
+    private boolean running(String runId, String stage) {
+        return status(runId, stage).filter(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING::equals).isPresent();
+    }
+
+    /** The status of the queue's latest execution; empty when it was never opened. */
+    private Optional<WorkflowExecutionStatus> status(String runId, String stage) {
+        try {
+            return Optional.of(client.newUntypedWorkflowStub(LabelingQueues.id(runId, stage)).describe().getStatus());
+        } catch (WorkflowNotFoundException e) {
+            return Optional.empty();
         }
     }
 
@@ -199,15 +161,10 @@ public final class LabelingClient {
 
     /** An update to a queue that has completed fails as not found; say which it is. */
     private LabelingException closedOrMissing(String runId, String stage) {
-        try {
-            WorkflowExecutionStatus status = client.newUntypedWorkflowStub(LabelingQueues.id(runId, stage))
-                    .describe().getStatus();
-            if (status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-                return new LabelingException(LabelingException.Reason.CLOSED,
-                        "the " + stage + " queue of run " + runId + " is closed");
-            }
-        } catch (WorkflowNotFoundException e) {
-            // never opened: reported below
+        Optional<WorkflowExecutionStatus> status = status(runId, stage);
+        if (status.isPresent() && status.get() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+            return new LabelingException(LabelingException.Reason.CLOSED,
+                    "the " + stage + " queue of run " + runId + " is closed");
         }
         return noQueue(runId, stage);
     }

@@ -1,5 +1,6 @@
 package ai.instructflow.activities.labeling;
 
+import ai.instructflow.workflows.labeling.LabelingKind;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
@@ -8,4 +9,4 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * the temperature at which the simulated labelers of these samples agree as the paper's did.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record QueueMeta(String kind, int tasks, int k, double labelerTemperature, String createdAt) {}
+public record QueueMeta(LabelingKind kind, int tasks, int k, double labelerTemperature, String createdAt) {}

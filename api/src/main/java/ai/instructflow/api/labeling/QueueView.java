@@ -1,6 +1,7 @@
 package ai.instructflow.api.labeling;
 
 import ai.instructflow.activities.labeling.TextLimits;
+import ai.instructflow.workflows.labeling.LabelingKind;
 import ai.instructflow.workflows.labeling.QueueSpec;
 import ai.instructflow.workflows.labeling.QueueState;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -16,19 +17,20 @@ import java.util.Map;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record QueueView(String runId, String stage, String kind, boolean open, String endedBy, int tasks, int quota,
+public record QueueView(String runId, String stage, LabelingKind kind, boolean open, String endedBy, int tasks, int quota,
                         int overlap, int completed, long labels, int leased, int available, String openedAt,
                         String deadline, double labelsPerMinute, Map<String, Integer> labelers, Integer k,
                         Boolean ties, int maxChars) {
 
     public static QueueView of(QueueState s) {
         QueueSpec spec = s.spec();
-        boolean ranking = QueueSpec.RANKING.equals(spec.kind());
+        // tasks with K responses to order: demonstration queues have none
+        boolean ranked = spec.k() > 0;
         double minutes = Math.max(1.0, (System.currentTimeMillis() - s.openedAt()) / 60_000.0);
         return new QueueView(spec.runId(), spec.stage(), spec.kind(), s.open(), s.endedBy(), spec.tasks(), spec.quota(),
                 spec.overlap(), s.completed(), s.labels(), s.leased(), s.available(),
                 Instant.ofEpochMilli(s.openedAt()).toString(), Instant.ofEpochMilli(spec.deadline()).toString(),
-                s.labels() / minutes, s.labelers(), ranking ? spec.k() : null, ranking ? spec.ties() : null,
+                s.labels() / minutes, s.labelers(), ranked ? spec.k() : null, ranked ? spec.ties() : null,
                 TextLimits.MAX_RESPONSE_CHARS);
     }
 }

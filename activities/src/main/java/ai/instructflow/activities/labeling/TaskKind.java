@@ -1,0 +1,45 @@
+package ai.instructflow.activities.labeling;
+
+import ai.instructflow.trainer.pipeline.Recipe;
+import ai.instructflow.trainer.tokenizer.PromptFormat;
+import ai.instructflow.workflows.FieldError;
+import ai.instructflow.workflows.labeling.LabelingKind;
+import ai.instructflow.workflows.labeling.QueueSpec;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One kind of labeling task, whole: the tasks a queue of it serves, what a valid label is, how a
+ * simulated person answers, the dataset row a label becomes, and how far labelers agree. The queue
+ * workflow, {@link LabelingClient} and the labeling activities hold nothing of any one kind; adding
+ * a kind is one implementation of this, listed in {@link TaskKinds}.
+ *
+ * @param <R> the dataset row a label becomes
+ */
+public interface TaskKind<R> {
+
+    LabelingKind kind();
+
+    /** The tasks of a new queue (unnumbered; the caller shuffles and numbers them) and what the folder says about them. */
+    QueueTasks makeTasks(TaskSource source);
+
+    /** Every reason {@code label} is not a valid answer to {@code task}, by field. */
+    void check(QueueSpec queue, LabelingTask task, Label label, List<FieldError> errors);
+
+    /** How the built-in suite's simulated people of a queue answer its tasks. */
+    SimulatedAnswers simulated(Recipe recipe, QueueMeta meta);
+
+    /** The dataset row one label of {@code task} becomes. */
+    R row(LabelingTask task, Label label, PromptFormat format);
+
+    /** Agreement between labelers who answered the same task, null where it is not measured. */
+    Double agreement(List<LabelingTask> tasks, List<Label> labels);
+
+    /** A new queue's tasks and the meta written beside them. */
+    record QueueTasks(QueueMeta meta, List<LabelingTask> tasks) {}
+
+    /** A simulated labeler's answer: its randomness fixed by (seed, task, labeler), so lease order does not matter. */
+    interface SimulatedAnswers {
+        Label answer(String name, int labeler, LabelingTask task, Random rng);
+    }
+}
