@@ -16,6 +16,7 @@ import ai.instructflow.infra.Infrastructure;
 import ai.instructflow.infra.TemporalConnection;
 import ai.instructflow.workflows.TaskQueues;
 import ai.instructflow.workflows.labeling.LabelBatch;
+import ai.instructflow.workflows.labeling.LabelingKind;
 import ai.instructflow.workflows.labeling.LabelingQueueWorkflow;
 import ai.instructflow.workflows.labeling.LabelingQueues;
 import ai.instructflow.workflows.labeling.QueueSpec;
@@ -64,11 +65,12 @@ class LabelingQueueTest {
     /** A demonstration queue of {@code tasks} prompts, served under run id {@code run}. */
     static QueueSpec open(String run, int tasks, int overlap, int quota, long leaseSeconds) {
         String prefix = "runs/" + run + "/collect-demonstrations/labeling/test/";
-        store.create(prefix, new QueueMeta(QueueSpec.DEMONSTRATION, tasks, 0, 0, RunStore.now()),
+        store.create(prefix, new QueueMeta(LabelingKind.DEMONSTRATION, tasks, 0, 0, RunStore.now()),
                 IntStream.range(0, tasks).mapToObj(i -> new LabelingTask(i, LabelingTask.TRAIN, "length of word" + i, null))
                         .toList());
-        QueueSpec spec = new QueueSpec(run, "collect-demonstrations", QueueSpec.DEMONSTRATION, prefix, tasks, overlap,
-                quota, 0, false, leaseSeconds, System.currentTimeMillis() + 3_600_000, null);
+        QueueSpec spec = new QueueSpec(run, "collect-demonstrations", LabelingKind.DEMONSTRATION, prefix, tasks, overlap,
+                quota, 0, false, leaseSeconds, System.currentTimeMillis() + 3_600_000, LabelingQueues.HISTORY_LIMIT,
+                null);
         WorkflowClient.start(client.newWorkflowStub(LabelingQueueWorkflow.class, WorkflowOptions.newBuilder()
                 .setWorkflowId(LabelingQueues.id(run, "collect-demonstrations")).setTaskQueue(TaskQueues.CPU).build())::run, spec);
         return spec;

@@ -24,7 +24,6 @@ import java.util.TreeMap;
  */
 public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
 
-    private static final int HISTORY_LIMIT = 10_000;
     private static final int MAX_LEASE = 1000;
 
     private final LabelingActivities activities = Workflow.newActivityStub(LabelingActivities.class,
@@ -66,17 +65,15 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
                 }
                 Workflow.await(Duration.ofMillis(remaining), () -> !pending.isEmpty() || finished());
                 flush();
-                if (Workflow.getInfo().isContinueAsNewSuggested() || Workflow.getInfo().getHistoryLength() > HISTORY_LIMIT) {
-                    Workflow.await(Workflow::isEveryHandlerFinished);
-                    flush();
+                if (Workflow.getInfo().isContinueAsNewSuggested() || Workflow.getInfo().getHistoryLength() > spec.historyLimit()) {
+                    drain();
                     Workflow.continueAsNew(spec.withLedger(ledger()));
                 }
             }
             if (endedBy == null) {
                 endedBy = closeRequested ? "closed" : "quota";
             }
-            Workflow.await(Workflow::isEveryHandlerFinished);
-            flush();
+            drain();
             return state();
         } catch (CanceledFailure cancelled) {
             // the run was cancelled: keep every accepted label on record for the resume
@@ -158,6 +155,11 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
             return SubmitAck.refused(LabelingQueues.CLOSED, closedReason());
         }
         LeaseGrant held = leases.get(batch.labeler());
+        if (held != null && held.expiresAt() <= Workflow.currentTimeMillis()) {
+            // the queue's own clock decides: once a lease has run out its tasks may be someone else's
+            return SubmitAck.refused(LabelingQueues.NOT_LEASED, "the lease of " + batch.labeler()
+                    + " ran out; lease the tasks again");
+        }
         for (int t : batch.tasks()) {
             if (mine.get(t) || held == null || !held.tasks().contains(t)) {
                 return SubmitAck.refused(LabelingQueues.NOT_LEASED, "task " + t + " is not leased to " + batch.labeler()
@@ -233,6 +235,18 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
         int[] counts = new int[spec.tasks()];
         leases.values().stream().filter(l -> l.expiresAt() > now).forEach(l -> l.tasks().forEach(t -> counts[t]++));
         return counts;
+    }
+
+    /**
+     * Records every accepted submission before the execution ends or continues as new: recording
+     * waits on an activity, and submissions accepted meanwhile would otherwise be counted in the
+     * ledger but never recorded.
+     */
+    private void drain() {
+        do {
+            Workflow.await(Workflow::isEveryHandlerFinished);
+            flush();
+        } while (!pending.isEmpty());
     }
 
     private void flush() {

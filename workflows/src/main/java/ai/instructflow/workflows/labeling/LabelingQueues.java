@@ -11,6 +11,11 @@ public final class LabelingQueues {
     public static final String CLOSED = "closed";
     /** The labeler does not hold these tasks (never leased, or the lease ran out and others finished them). */
     public static final String NOT_LEASED = "not_leased";
+    /**
+     * History events before a queue's execution continues as new: well inside Temporal's limits
+     * (50,000 events warned at 10,240), and a ledger of a few KB per thousand tasks to carry across.
+     */
+    public static final int HISTORY_LIMIT = 10_000;
 
     private LabelingQueues() {}
 

@@ -1,0 +1,138 @@
+package ai.instructflow.workflows.labeling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.instructflow.workflows.TaskQueues;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The labeling queue on Temporal's in-memory test service with time skipping: leases run out on the
+ * queue's own clock, and the queue renews its history with continue-as-new once it passes its limit
+ * without losing or doubling a label.
+ */
+class LabelingQueueWorkflowTest {
+
+    private static final String ID = "run/collect-demonstrations";
+
+    private TestWorkflowEnvironment env;
+    private RecordingLabeling recorded;
+    private LabelingQueueWorkflow queue;
+
+    @BeforeEach
+    void start() {
+        env = TestWorkflowEnvironment.newInstance();
+        recorded = new RecordingLabeling();
+        Worker cpu = env.newWorker(TaskQueues.CPU);
+        cpu.registerWorkflowImplementationTypes(LabelingQueueWorkflowImpl.class);
+        env.newWorker(TaskQueues.LABELING).registerActivitiesImplementations(recorded);
+        env.start();
+    }
+
+    @AfterEach
+    void stop() {
+        env.close();
+    }
+
+    private void open(int tasks, long leaseSeconds, int historyLimit) {
+        QueueSpec spec = new QueueSpec("run", "collect-demonstrations", LabelingKind.DEMONSTRATION, "p/", tasks, 1, tasks,
+                0, false, leaseSeconds, env.currentTimeMillis() + Duration.ofDays(1).toMillis(), historyLimit, null);
+        queue = env.getWorkflowClient().newWorkflowStub(LabelingQueueWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(TaskQueues.CPU).build());
+        WorkflowClient.start(queue::run, spec);
+    }
+
+    /**
+     * An update that reaches the execution just as it continues as new finds it completed; the
+     * queue lives on in the next execution, which takes the same update (as {@code LabelingClient} retries it).
+     */
+    private SubmitAck submitAcrossContinueAsNew(LabelBatch batch) {
+        for (int tries = 0; ; tries++) {
+            try {
+                return queue.submit(batch);
+            } catch (WorkflowNotFoundException e) {
+                if (tries == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static LabelBatch batch(String labeler, int task) {
+        return new LabelBatch(labeler, labeler + "-" + task, List.of(task), "p/labels/" + labeler + "/" + task, "sha");
+    }
+
+    @Test
+    void anExpiredLeaseGoesToTheNextLabelerAndItsHoldersLateSubmissionIsRefused() {
+        open(3, 60, LabelingQueues.HISTORY_LIMIT);
+        assertEquals(List.of(0), queue.lease(new LeaseRequest("alice", 1)).tasks());
+        assertEquals(List.of(1), queue.lease(new LeaseRequest("bob", 1)).tasks(), "task 0 is alice's while her lease lasts");
+        env.sleep(Duration.ofSeconds(61));
+        assertEquals(List.of(0), queue.lease(new LeaseRequest("carol", 1)).tasks(), "alice's lease ran out");
+        SubmitAck late = queue.submit(batch("alice", 0));
+        assertEquals(LabelingQueues.NOT_LEASED, late.refused(), "the queue's clock, not alice's, decides");
+        assertTrue(queue.submit(batch("carol", 0)).accepted());
+        assertEquals(1, queue.state().completed());
+        assertEquals(1L, queue.state().labels());
+    }
+
+    @Test
+    void aLongHistoryContinuesAsNewKeepingEveryLabelOnce() {
+        int tasks = 3000;
+        // the production limit (LabelingQueues.HISTORY_LIMIT) takes thousands of updates; the path is the same
+        int limit = 400;
+        open(tasks, 3600, limit);
+        WorkflowStub untyped = env.getWorkflowClient().newUntypedWorkflowStub(ID);
+        String firstRun = untyped.describe().getExecution().getRunId();
+        List<Integer> leased = new ArrayList<>(queue.lease(new LeaseRequest("ann", 1000)).tasks());
+        List<Integer> done = new ArrayList<>();
+        String run = firstRun;
+        while (run.equals(firstRun) && done.size() < tasks) {
+            if (leased.isEmpty()) {
+                leased = new ArrayList<>(queue.lease(new LeaseRequest("ann", 1000)).tasks());
+            }
+            int task = leased.remove(0);
+            assertTrue(submitAcrossContinueAsNew(batch("ann", task)).accepted());
+            done.add(task);
+            run = untyped.describe().getExecution().getRunId();
+        }
+        assertNotEquals(firstRun, run, "continued as new before every task was labeled");
+        int events = env.getWorkflowClient().fetchHistory(ID, firstRun).getEvents().size();
+        assertTrue(events > limit, "the first execution's history: " + events + " events");
+        // the next execution takes labels as the first did
+        for (int more = 0; more < 5; more++) {
+            int task = leased.remove(0);
+            assertTrue(submitAcrossContinueAsNew(batch("ann", task)).accepted());
+            done.add(task);
+        }
+        QueueState state = queue.state();
+        assertEquals(done.size(), state.labels(), "the ledger came across");
+        assertEquals(done.size(), state.labelers().get("ann").intValue());
+        assertEquals(done.size(), state.completed());
+        // ann's lease came across: asking again gives the rest of it, none of what she did
+        List<Integer> next = queue.lease(new LeaseRequest("ann", 5)).tasks();
+        assertEquals(leased, next);
+        assertTrue(next.stream().noneMatch(done::contains), next.toString());
+
+        queue.close();
+        QueueState last = untyped.getResult(QueueState.class);
+        assertEquals("closed", last.endedBy());
+        assertEquals(done.size(), last.labels());
+        assertEquals(IntStream.range(0, recorded.chunks.size()).boxed().toList(),
+                recorded.chunks.stream().map(RecordingLabeling.Chunk::number).toList(), "chunks numbered on, none twice");
+        assertEquals(done, recorded.recordedTasks(), "every counted label recorded once, in order");
+    }
+}

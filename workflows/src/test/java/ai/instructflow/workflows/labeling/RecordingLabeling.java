@@ -1,0 +1,35 @@
+package ai.instructflow.workflows.labeling;
+
+import ai.instructflow.workflows.StageInput;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** The queue's record activity, kept in memory: which chunk held which accepted submissions. */
+final class RecordingLabeling implements LabelingActivities {
+
+    record Chunk(String prefix, int number, List<LabelBatch> batches) {}
+
+    final List<Chunk> chunks = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public QueueSpec open(StageInput input, String stage) {
+        throw new AssertionError("the queue never opens another");
+    }
+
+    @Override
+    public void record(String prefix, int chunk, List<LabelBatch> batches) {
+        chunks.add(new Chunk(prefix, chunk, List.copyOf(batches)));
+    }
+
+    @Override
+    public void simulate(StageInput input, QueueSpec queue) {
+        throw new AssertionError("no simulated labelers here");
+    }
+
+    List<Integer> recordedTasks() {
+        synchronized (chunks) {
+            return chunks.stream().flatMap(c -> c.batches().stream()).flatMap(b -> b.tasks().stream()).toList();
+        }
+    }
+}
