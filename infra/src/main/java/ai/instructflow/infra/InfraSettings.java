@@ -9,17 +9,18 @@ import java.util.Map;
  * server on a folder under {@code dataDir}); anything else is an external endpoint. Nothing else in
  * the code knows which one it talks to.
  *
- * <p>Environment variables, all optional (defaults in brackets):
+ * <p>Settings, all optional (defaults in brackets; as environment variables: upper case, '_' for '.' and '-',
+ * e.g. INSTRUCTFLOW_TEMPORAL_TARGET; see {@link SettingSource}):
  * <pre>
- * INSTRUCTFLOW_TEMPORAL_TARGET     host:port of the Temporal frontend      [embedded]
- * INSTRUCTFLOW_TEMPORAL_NAMESPACE                                          [default]
- * INSTRUCTFLOW_TEMPORAL_TLS_CERT   client certificate (PEM) for mTLS       [none: plain gRPC]
- * INSTRUCTFLOW_TEMPORAL_TLS_KEY    its PKCS#8 private key (PEM)
- * INSTRUCTFLOW_S3_ENDPOINT         e.g. https://minio.example:9000         [embedded]
- * INSTRUCTFLOW_S3_ACCESS_KEY / INSTRUCTFLOW_S3_SECRET_KEY                  [instructflow / instructflow-secret]
- * INSTRUCTFLOW_S3_BUCKET                                                   [instructflow]
- * INSTRUCTFLOW_S3_REGION                                                   [us-east-1]
- * INSTRUCTFLOW_DATA_DIR            the embedded store's folder and tokens  [~/.instructflow]
+ * instructflow.temporal.target     host:port of the Temporal frontend      [embedded]
+ * instructflow.temporal.namespace                                          [default]
+ * instructflow.temporal.tls-cert   client certificate (PEM) for mTLS       [none: plain gRPC]
+ * instructflow.temporal.tls-key    its PKCS#8 private key (PEM)
+ * instructflow.s3.endpoint         e.g. https://minio.example:9000         [embedded]
+ * instructflow.s3.access-key / instructflow.s3.secret-key                  [instructflow / instructflow-secret]
+ * instructflow.s3.bucket                                                   [instructflow]
+ * instructflow.s3.region                                                   [us-east-1]
+ * instructflow.data-dir            the embedded store's folder and tokens  [~/.instructflow]
  * </pre>
  */
 public record InfraSettings(String temporalTarget, String namespace, String tlsCert, String tlsKey,
@@ -29,21 +30,26 @@ public record InfraSettings(String temporalTarget, String namespace, String tlsC
     public static final String EMBEDDED = "embedded";
 
     public static InfraSettings fromEnvironment() {
-        return from(System.getenv());
+        return from(SettingSource.environment());
     }
 
-    public static InfraSettings from(Map<String, String> env) {
+    /** From environment-style variables, e.g. {@code INSTRUCTFLOW_DATA_DIR}. */
+    public static InfraSettings from(Map<String, String> variables) {
+        return from(SettingSource.of(variables));
+    }
+
+    public static InfraSettings from(SettingSource settings) {
         return new InfraSettings(
-                env.getOrDefault("INSTRUCTFLOW_TEMPORAL_TARGET", EMBEDDED),
-                env.getOrDefault("INSTRUCTFLOW_TEMPORAL_NAMESPACE", "default"),
-                env.get("INSTRUCTFLOW_TEMPORAL_TLS_CERT"),
-                env.get("INSTRUCTFLOW_TEMPORAL_TLS_KEY"),
-                env.getOrDefault("INSTRUCTFLOW_S3_ENDPOINT", EMBEDDED),
-                env.getOrDefault("INSTRUCTFLOW_S3_ACCESS_KEY", "instructflow"),
-                env.getOrDefault("INSTRUCTFLOW_S3_SECRET_KEY", "instructflow-secret"),
-                env.getOrDefault("INSTRUCTFLOW_S3_BUCKET", "instructflow"),
-                env.getOrDefault("INSTRUCTFLOW_S3_REGION", "us-east-1"),
-                Path.of(env.getOrDefault("INSTRUCTFLOW_DATA_DIR", System.getProperty("user.home") + "/.instructflow")));
+                settings.get("instructflow.temporal.target", EMBEDDED),
+                settings.get("instructflow.temporal.namespace", "default"),
+                settings.get("instructflow.temporal.tls-cert").orElse(null),
+                settings.get("instructflow.temporal.tls-key").orElse(null),
+                settings.get("instructflow.s3.endpoint", EMBEDDED),
+                settings.get("instructflow.s3.access-key", "instructflow"),
+                settings.get("instructflow.s3.secret-key", "instructflow-secret"),
+                settings.get("instructflow.s3.bucket", "instructflow"),
+                settings.get("instructflow.s3.region", "us-east-1"),
+                Path.of(settings.get("instructflow.data-dir", System.getProperty("user.home") + "/.instructflow")));
     }
 
     public boolean embeddedTemporal() {

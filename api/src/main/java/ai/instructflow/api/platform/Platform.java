@@ -8,6 +8,7 @@ import ai.instructflow.activities.worker.PlatformWorker;
 import ai.instructflow.activities.worker.WorkerSettings;
 import ai.instructflow.infra.InfraSettings;
 import ai.instructflow.infra.Infrastructure;
+import ai.instructflow.infra.SettingSource;
 import ai.instructflow.infra.TemporalConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -16,18 +17,18 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * The API's connection to the platform: starts the embedded Temporal service and S3 server when the
  * settings say "embedded" (the default), connects to them or to external ones, and runs an
- * in-process worker unless told not to. Settings come from the environment ({@link InfraSettings},
- * {@link WorkerSettings}) and the {@code instructflow.*} keys in application.properties. The Temporal
+ * in-process worker unless told not to. Every setting comes from the one Quarkus configuration: the
+ * keys {@link InfraSettings} and {@link WorkerSettings} define (a worker process reads the same keys
+ * from its environment), and the API's own in application.properties. The Temporal
  * SDK's metrics go to the API's registry ({@code /q/metrics}); the in-process worker serves its own
  * {@code /metrics}, as a worker process does.
  */
@@ -37,9 +38,6 @@ public class Platform {
 
     private static final Logger LOG = Logger.getLogger(Platform.class);
 
-    @ConfigProperty(name = "instructflow.data-dir")
-    Path dataDir;
-
     @ConfigProperty(name = "instructflow.temporal.port")
     int temporalPort;
 
@@ -48,12 +46,6 @@ public class Platform {
 
     @ConfigProperty(name = "instructflow.worker.enabled")
     boolean workerEnabled;
-
-    @ConfigProperty(name = "instructflow.host")
-    String host;
-
-    @ConfigProperty(name = "instructflow.metrics-port")
-    int metricsPort;
 
     @Inject
     MeterRegistry meters;
@@ -66,17 +58,14 @@ public class Platform {
 
     @PostConstruct
     void start() {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.putIfAbsent("INSTRUCTFLOW_DATA_DIR", dataDir.toString());
-        // the in-process worker listens where the API does, on the port configured here
-        env.put("INSTRUCTFLOW_HOST", host);
-        env.put("INSTRUCTFLOW_METRICS_PORT", Integer.toString(metricsPort));
-        infra = Infrastructure.start(InfraSettings.from(env), temporalPort, s3Port);
+        Config config = ConfigProvider.getConfig();
+        SettingSource settingSource = property -> config.getOptionalValue(property, String.class);
+        infra = Infrastructure.start(InfraSettings.from(settingSource), temporalPort, s3Port);
         InfraSettings settings = infra.settings();
         client = TemporalConnection.connect(settings, meters);
         runs = new RunStore(new ObjectStore(StorageConfig.from(settings)));
         if (workerEnabled) {
-            WorkerSettings workerSettings = WorkerSettings.from(env);
+            WorkerSettings workerSettings = WorkerSettings.from(settingSource);
             workerMetrics = MetricsServer.start(workerSettings.metricsHost(), workerSettings.metricsPort());
             worker = new PlatformWorker(client, runs, workerSettings, workerMetrics.meters()).start();
         }
