@@ -3,6 +3,7 @@ package ai.instructflow.activities.stages;
 import static ai.instructflow.activities.labeling.TextLimits.MAX_PROMPT_CHARS;
 import static ai.instructflow.activities.labeling.TextLimits.MAX_RESPONSE_CHARS;
 
+import ai.instructflow.activities.labeling.TextLimits;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.trainer.tokenizer.PromptFormat;
 import ai.instructflow.trainer.train.Comparison;
@@ -15,16 +16,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Datasets as JSON lines of text, the shapes other RLHF tools read and write: demonstrations
  * {@code {"prompt", "completion"}}; comparisons either as K-way rankings
  * {@code {"prompt", "responses": [...], "ranks": [...]}} (rank 0 is best; equal ranks tie) or as the
- * preference pairs of HH-RLHF and TRL {@code {"prompt", "chosen", "rejected"}}.
+ * preference pairs of HH-RLHF and TRL {@code {"prompt", "chosen", "rejected"}}; a team's prompts
+ * {@code {"prompt", "split"?: "train"|"held_out", "tags"?: [...]}}.
  *
  * <p>A file is read whole before anything is used: one with any bad line, or with no rows, is
  * refused with a {@link DatasetException} naming the lines and why.
@@ -38,7 +43,65 @@ public final class Datasets {
     // a line holds exactly one object: "{...} {...}" is a broken export, not the first of them
     private static final ObjectReader ROW = RunStore.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    private static final int MAX_TAGS = 20;
+    private static final int MAX_TAG_CHARS = 100;
+    private static final Set<String> PROMPT_FIELDS = Set.of("prompt", "split", "tags");
+    /** Where a file names no split at all, one prompt in this many (by its text's String hash, the same in every JVM) is held out. */
+    private static final int HELD_OUT_ONE_IN = 10;
+
     private Datasets() {}
+
+    /**
+     * A team's prompts, checked whole. Repeats of a prompt count once; a prompt on both sides stays
+     * held out. A file that names no split holds out every tenth prompt by the hash of its text, so the
+     * same file always splits the same way; one that names splits must have prompts on both sides.
+     */
+    public static TeamPrompts readPrompts(InputStream in) throws IOException {
+        record Line(String prompt, String split) {}
+        List<Line> lines = new ArrayList<>();
+        forEachRow(in, "prompts", Datasets::promptLine, row -> lines.add(new Line(row[0], row[1])));
+        boolean split = lines.stream().anyMatch(l -> l.split() != null);
+        Set<String> heldOut = new LinkedHashSet<>();
+        Set<String> train = new LinkedHashSet<>();
+        for (Line l : lines) {
+            boolean held = split ? "held_out".equals(l.split())
+                    : Math.floorMod(l.prompt().hashCode(), HELD_OUT_ONE_IN) == 0;
+            (held ? heldOut : train).add(l.prompt());
+        }
+        train.removeAll(heldOut);
+        if (train.isEmpty() || heldOut.isEmpty()) {
+            throw new DatasetException("prompts dataset needs prompts to train on and held-out prompts to measure on; "
+                    + "it has " + train.size() + " and " + heldOut.size() + (split ? "" : " (mark some \"split\": \"held_out\")"),
+                    List.of(), 0);
+        }
+        return new TeamPrompts(List.copyOf(train), List.copyOf(heldOut), lines.size() - train.size() - heldOut.size());
+    }
+
+    /** The prompt and its split (null when not given). */
+    private static String[] promptLine(JsonNode row) throws BadRow {
+        Iterator<String> names = row.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!PROMPT_FIELDS.contains(name)) {
+                throw new BadRow("unknown field \"" + name + "\"; a prompt line has prompt, split and tags");
+            }
+        }
+        String prompt = prompt(row);
+        JsonNode split = row.get("split");
+        if (split != null && !(split.isTextual() && List.of("train", "held_out").contains(split.asText()))) {
+            throw new BadRow("\"split\" must be \"train\" or \"held_out\", got " + split);
+        }
+        JsonNode tags = row.get("tags");
+        if (tags != null) {
+            if (!tags.isArray() || tags.size() > MAX_TAGS) {
+                throw new BadRow("\"tags\" must be an array of at most " + MAX_TAGS + " strings");
+            }
+            for (int i = 0; i < tags.size(); i++) {
+                text(tags.get(i), "tags[" + i + "]", MAX_TAG_CHARS);
+            }
+        }
+        return new String[] {prompt, split == null ? null : split.asText()};
+    }
 
     public static void writeDemonstrations(List<Demonstration> demos, PromptFormat format, OutputStream out) throws IOException {
         for (Demonstration d : demos) {
@@ -165,6 +228,9 @@ public final class Datasets {
         String text = value.asText();
         if (text.length() > maxChars) {
             throw new BadRow("\"" + field + "\" has " + text.length() + " chars, more than the " + maxChars + " allowed");
+        }
+        if (!TextLimits.wellFormed(text)) {
+            throw new BadRow("\"" + field + "\" must be valid UTF-8 text without NUL characters");
         }
         return text;
     }

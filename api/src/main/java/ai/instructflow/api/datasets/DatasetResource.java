@@ -27,9 +27,11 @@ public class DatasetResource {
     @Consumes({DatasetService.JSONL, "application/jsonl", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
     @Produces(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
-    @Operation(summary = "Upload a JSON-lines dataset of demonstrations or comparisons",
+    @Operation(summary = "Upload a JSON-lines dataset of demonstrations, comparisons or prompts",
             description = "demonstrations: {\"prompt\", \"completion\"} per line; comparisons: {\"prompt\", \"responses\", "
-                    + "\"ranks\"} (rank 0 best) or {\"prompt\", \"chosen\", \"rejected\"}. A file with any bad line is refused "
+                    + "\"ranks\"} (rank 0 best) or {\"prompt\", \"chosen\", \"rejected\"}; prompts: {\"prompt\", \"split\"?: "
+                    + "\"train\" | \"held_out\", \"tags\"?: [...]} (repeats count once; with no split named, a tenth is "
+                    + "held out). A file with any bad line is refused "
                     + "whole (400, one field per line); a good one is stored at datasets/<kind>/<sha256>.jsonl, the key a "
                     + "run spec names.")
     public StoredDataset upload(@PathParam("kind") String kind, InputStream body) throws IOException {

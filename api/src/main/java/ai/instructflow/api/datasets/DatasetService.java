@@ -68,9 +68,9 @@ public class DatasetService {
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(spool), digest)) {
                 bytes = copyAtMost(body, out, maxBytes.asLongValue());
             }
-            int count;
+            DatasetKind.Contents contents;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(spool))) {
-                count = k.count(in, FORMAT);
+                contents = k.check(in, FORMAT);
             } catch (DatasetException e) {
                 throw new ValidationException(fields(e));
             }
@@ -80,7 +80,8 @@ public class DatasetService {
             if (!objects.exists(key)) {
                 objects.put(key, out -> Files.copy(spool, out), JSONL);
             }
-            return new StoredDataset(key, k.id, count, sha256, bytes);
+            return new StoredDataset(key, k.id, contents.count(), sha256, bytes, contents.train(), contents.heldOut(),
+                    contents.duplicates());
         } finally {
             Files.deleteIfExists(spool);
         }
@@ -92,9 +93,9 @@ public class DatasetService {
      */
     public Download export(String runId, String kind, String format, String split) {
         List<FieldError> errors = new ArrayList<>();
-        DatasetKind k = DatasetKind.of(kind).orElse(null);
+        DatasetKind k = DatasetKind.of(kind).filter(DatasetKind::collected).orElse(null);
         if (k == null) {
-            errors.add(badKind(kind));
+            errors.add(new FieldError("kind", "a run collects demonstrations or comparisons, not '" + kind + "'"));
         }
         String f = format != null ? format : k != null ? k.formats.get(0) : null;
         if (k != null && !k.formats.contains(f)) {
@@ -136,7 +137,7 @@ public class DatasetService {
     }
 
     private static FieldError badKind(String kind) {
-        return new FieldError("kind", "must be demonstrations or comparisons, got '" + kind + "'");
+        return new FieldError("kind", "must be demonstrations, comparisons or prompts, got '" + kind + "'");
     }
 
     /** One field per listed bad line, and the whole body named where the file itself is at fault or lines went unlisted. */

@@ -1,10 +1,12 @@
 package ai.instructflow.api.runs;
 
-import ai.instructflow.activities.TrainerSettings;
+import ai.instructflow.activities.metrics.SharedMetrics;
+import ai.instructflow.activities.metrics.StageMetric;
 import ai.instructflow.activities.registry.RunRecord;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.activities.stages.MetricsHistory;
+import ai.instructflow.activities.stages.PipelineStages;
 import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.api.error.ValidationException;
 import ai.instructflow.api.labeling.LabelingService;
@@ -15,11 +17,14 @@ import ai.instructflow.workflows.FieldError;
 import ai.instructflow.workflows.PipelineWorkflow;
 import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.RunSpecValidator;
+import ai.instructflow.workflows.RunSpecs;
 import ai.instructflow.workflows.RunState;
 import ai.instructflow.workflows.RunStatus;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageProgress;
 import ai.instructflow.workflows.TaskQueues;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -61,17 +66,19 @@ public class RunService {
     @Inject
     MeterRegistry meters;
 
-    public RunView submit(RunSpec spec) {
-        List<FieldError> errors = new ArrayList<>(RunSpecValidator.validate(spec));
+    /** Starts a run of the submitted spec laid over the defaults ({@link RunSpecs#resolve}). */
+    public RunView submit(JsonNode submitted) throws JsonProcessingException {
+        RunSpec resolved = RunSpecs.resolve(submitted);
+        List<FieldError> errors = new ArrayList<>(RunSpecValidator.validate(resolved));
         if (errors.isEmpty()) {
-            requireObject(errors, "base_checkpoint", spec.baseCheckpoint());
-            requireObject(errors, "demonstrations.dataset", spec.demonstrations() == null ? null : spec.demonstrations().dataset());
-            requireObject(errors, "comparisons.dataset", spec.comparisons() == null ? null : spec.comparisons().dataset());
+            requireObject(errors, "base_checkpoint", resolved.baseCheckpoint());
+            requireObject(errors, "demonstrations.dataset", resolved.demonstrations().dataset());
+            requireObject(errors, "comparisons.dataset", resolved.comparisons().dataset());
+            requireObject(errors, "prompts.dataset", resolved.teamPrompts() ? resolved.prompts().dataset() : null);
         }
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
-        RunSpec resolved = TrainerSettings.resolve(spec);
         String id = RunStore.newRunId();
         String now = RunStore.now();
         runs().create(new RunRecord(id, resolved.name(), RunStatus.RUNNING, now, now, null, null, null, 1), resolved);
@@ -256,8 +263,9 @@ public class RunService {
 
     /** A collect stage's progress is its queue's: tasks with all their labels, of the quota. */
     private static StageProgress collecting(Stage stage, QueueView q) {
-        return new StageProgress(stage.id(), RunStatus.RUNNING, q.completed(), q.quota(), Map.of("labels", (double) q.labels(),
-                "labels_per_minute", q.labelsPerMinute(), "available", (double) q.available()), 0, 0);
+        return new StageProgress(stage.id(), RunStatus.RUNNING, q.completed(), q.quota(), Map.of(
+                SharedMetrics.LABELS.key(), (double) q.labels(), SharedMetrics.LABELS_PER_MINUTE.key(), q.labelsPerMinute(),
+                SharedMetrics.AVAILABLE.key(), (double) q.available()), 0, 0);
     }
 
     private static RunView.StageView stageView(Stage stage, StageManifest m, StageProgress p, QueueView queue) {
@@ -272,36 +280,22 @@ public class RunService {
                 queue);
     }
 
-    /** The numbers a person looks at first, once the stages that make them have run. */
+    /** The numbers a person looks at first, under the summary names their stages give them, once those stages succeeded. */
     private static Map<String, Double> summary(List<RunView.StageView> stages) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (RunView.StageView s : stages) {
             if (!RunStatus.SUCCEEDED.equals(s.status())) {
                 continue;
             }
-            switch (s.stage()) {
-                case "sft" -> copy(s.metrics(), "eval_loss", "sft_eval_loss", out);
-                case "collect-comparisons" -> copy(s.metrics(), "agreement", "labeler_agreement", out);
-                case "rm" -> copy(s.metrics(), "heldout_accuracy", "rm_accuracy", out);
-                case "ppo" -> {
-                    copy(s.metrics(), "reward", "ppo_reward", out);
-                    copy(s.metrics(), "kl", "ppo_kl", out);
+            Stage stage = Stage.of(s.stage()).orElseThrow();
+            for (StageMetric metric : PipelineStages.of(stage).metrics()) {
+                Double value = s.metrics().get(metric.key());
+                if (metric.summary() != null && value != null) {
+                    out.put(metric.summary(), value);
                 }
-                case "evaluate" -> {
-                    copy(s.metrics(), "win_rate", "win_rate", out);
-                    copy(s.metrics(), "win_rate_ci_low", "win_rate_ci_low", out);
-                    copy(s.metrics(), "win_rate_ci_high", "win_rate_ci_high", out);
-                }
-                default -> { }
             }
         }
         return out;
-    }
-
-    private static void copy(Map<String, Double> from, String key, String as, Map<String, Double> to) {
-        if (from.containsKey(key)) {
-            to.put(as, from.get(key));
-        }
     }
 
     private static RunView.Timing timing(RunRecord r, double activitySeconds) {

@@ -1,8 +1,10 @@
 package ai.instructflow.api.label;
 
+import static ai.instructflow.api.label.LabelingCalls.awaitOpen;
+import static ai.instructflow.api.label.LabelingCalls.lease;
+import static ai.instructflow.api.label.LabelingCalls.mint;
+import static ai.instructflow.api.label.LabelingCalls.submit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,12 +14,10 @@ import ai.instructflow.api.runs.Api;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -198,34 +198,6 @@ class HumanLabelingRunTest {
     private static String upload(Api operator, String kind, String jsonl) {
         return operator.as().contentType("application/x-ndjson").body(jsonl.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/api/v1/datasets/" + kind)
                 .then().statusCode(201).extract().path("key");
-    }
-
-    private static String mint(Api admin, String subject) {
-        return admin.as().body(Map.of("subject", subject, "role", "labeler")).post("/api/v1/tokens")
-                .then().statusCode(201).extract().path("token");
-    }
-
-    private static Response lease(Api labeler, String run, String stage) {
-        return labeler.as().post("/api/v1/runs/" + run + "/labeling/" + stage + "/lease");
-    }
-
-    private static Response submit(Api labeler, String run, String stage, Map<String, Object> body) {
-        return labeler.as().body(new LinkedHashMap<>(body)).post("/api/v1/runs/" + run + "/labeling/" + stage + "/submissions");
-    }
-
-    /** Waits for the stage's queue to open: the stage before it trains first. The deadline only bounds a broken run. */
-    private static void awaitOpen(Api labeler, String run, String stage) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            Response queue = labeler.as().get("/api/v1/runs/" + run + "/labeling/" + stage);
-            if (queue.statusCode() == 200 && Boolean.TRUE.equals(queue.jsonPath().get("open"))) {
-                assertNotNull(queue.jsonPath().get("quota"));
-                assertFalse(queue.jsonPath().getMap("labelers").containsKey("nobody"));
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("the " + stage + " queue of run " + run + " never opened");
     }
 
     private static long distinctPairs(List<String> responses) {

@@ -53,6 +53,11 @@ class RunApiTest {
     @Test
     void aTinyRunCompletesEveryStageWithVerifiedArtifacts() throws Exception {
         String id = api.submit(Api.tiny("tiny-e2e", 30, ""));
+        // the stored spec says every setting that ran, the ones nobody set included
+        JsonPath spec = api.run(id);
+        assertEquals(0.2f, spec.getFloat("spec.ppo.clip"));
+        assertEquals(0.95f, spec.getFloat("spec.sft.adam.beta2"));
+        assertEquals(3, spec.getInt("spec.sft.warmup_steps"), "a tenth of 30 steps");
         JsonPath run = api.awaitEnd(id, Duration.ofMinutes(5));
         assertEquals("succeeded", run.getString("status"), run.prettify());
         assertEquals(STAGES, run.getList("stages.stage"));
@@ -154,6 +159,27 @@ class RunApiTest {
                 .statusCode(400).body("fields.field", hasItems("base_checkpoint"));
         api.as().get("/api/v1/runs/no-such-run").then().statusCode(404).body("error", containsString("no-such-run"));
         api.as().get("/api/v1/runs?size=0").then().statusCode(400).body("fields.field", hasItems("size"));
+        // the binding coerces nothing: a number is no name, a fraction no step count
+        api.as().body("{\"name\": 123}").post("/api/v1/runs").then().statusCode(400)
+                .body("fields[0].field", equalTo("name"), "fields[0].reason", equalTo("expected a string"));
+        api.as().body("{\"name\": \"x\", \"sft\": {\"steps\": 1.5}}").post("/api/v1/runs").then().statusCode(400)
+                .body("fields[0].field", equalTo("sft.steps"), "fields[0].reason", equalTo("expected an integer"));
+        api.as().body("{\"name\": \"x\", \"ppo\": {\"clip\": 0, \"adam\": {\"beta2\": 2}}}").post("/api/v1/runs")
+                .then().statusCode(400).body("fields.field", equalTo(List.of("ppo.clip", "ppo.adam.beta2")));
+    }
+
+    @Test
+    void theStagesSayWhatTheyMeasure() {
+        JsonPath stages = api.as().get("/api/v1/stages").then().statusCode(200).extract().jsonPath();
+        assertEquals(STAGES, stages.getList("stage"));
+        assertEquals(List.of(false, true, true, true, true, true), stages.getList("uses_model"));
+        assertEquals(Map.of("key", "eval_loss", "label", "eval loss", "format", "number",
+                        "gauge", "instructflow_training_eval_loss",
+                        "help", "SFT loss on held-out demonstrations at the latest evaluation",
+                        "chart", Map.of("id", "sft-loss", "title", "SFT · loss"), "highlighted", true,
+                        "summary", "sft_eval_loss", "summary_label", "SFT eval loss"),
+                stages.getMap("find { it.stage == 'sft' }.metrics.find { it.key == 'eval_loss' }"));
+        assertEquals("percent", stages.getString("find { it.stage == 'evaluate' }.metrics.find { it.key == 'win_rate' }.format"));
     }
 
     @Test
