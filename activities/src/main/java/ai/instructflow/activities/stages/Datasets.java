@@ -86,7 +86,7 @@ public final class Datasets {
                 throw new BadRow("unknown field \"" + name + "\"; a prompt line has prompt, split and tags");
             }
         }
-        String prompt = prompt(row);
+        String prompt = written(prompt(row), "prompt");
         JsonNode split = row.get("split");
         if (split != null && !(split.isTextual() && List.of("train", "held_out").contains(split.asText()))) {
             throw new BadRow("\"split\" must be \"train\" or \"held_out\", got " + split);
@@ -97,7 +97,7 @@ public final class Datasets {
                 throw new BadRow("\"tags\" must be an array of at most " + MAX_TAGS + " strings");
             }
             for (int i = 0; i < tags.size(); i++) {
-                text(tags.get(i), "tags[" + i + "]", MAX_TAG_CHARS);
+                written(text(tags.get(i), "tags[" + i + "]", MAX_TAG_CHARS), "tags[" + i + "]");
             }
         }
         return new String[] {prompt, split == null ? null : split.asText()};
@@ -229,6 +229,14 @@ public final class Datasets {
         if (text.length() > maxChars) {
             throw new BadRow("\"" + field + "\" has " + text.length() + " chars, more than the " + maxChars + " allowed");
         }
+        return text;
+    }
+
+    /**
+     * Text people wrote: no NUL and no lone surrogate. Not asked of every dataset, since a byte-level
+     * model's own samples, which the stages write and read back, may hold any byte.
+     */
+    private static String written(String text, String field) throws BadRow {
         if (!TextLimits.wellFormed(text)) {
             throw new BadRow("\"" + field + "\" must be valid UTF-8 text without NUL characters");
         }
