@@ -80,8 +80,9 @@ seccompProfile:
 {{- end -}}
 
 {{/*
-The only places a container writes: /tmp (the JVM, uploads, staging of checkpoints) and the DJL cache
-(DJL_CACHE_DIR: libtorch is unpacked into the image, DJL still writes small files there). Plus, where Temporal
+The only places a container writes: /tmp (the JVM, netty's and JNA's native libraries, staging of datasets and
+checkpoints) and the DJL cache (DJL_CACHE_DIR: the images load libtorch from PYTORCH_LIBRARY_PATH, baked in, but
+DJL writes here whatever else it unpacks). Plus, where Temporal
 speaks mutual TLS, the client certificate Secret, read-only.
 */}}
 {{- define "instructflow.volumes" -}}
