@@ -37,11 +37,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class MonitoringTest {
 
-    /** Surefire runs in the api module's folder. */
-    private static final Path MONITORING = Path.of("..", "infra", "monitoring");
-    private static final Path CONFIG = MONITORING.resolve("prometheus/prometheus.yml");
-    private static final String RULES = "rules/instructflow.rules.yml";
-    private static final Path DASHBOARDS = MONITORING.resolve("grafana/dashboards");
+    /** Surefire runs in the api module's folder. The local Prometheus setup is infra's; rules and dashboards the chart's. */
+    private static final Path CONFIG = Path.of("..", "infra", "monitoring", "prometheus", "prometheus.yml");
+    private static final Path CHART_FILES = Path.of("..", "helm", "instructflow", "files");
+    private static final Path RULES = CHART_FILES.resolve("prometheus/rules/instructflow.rules.yml");
+    /** How prometheus.yml names the rules file (relative to itself), and where the test's copy puts it. */
+    private static final String RULES_IN_CONFIG = "../../../helm/instructflow/files/prometheus/rules/instructflow.rules.yml";
+    private static final String RULES_COPY = "rules/instructflow.rules.yml";
+    private static final Path DASHBOARDS = CHART_FILES.resolve("grafana/dashboards");
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((\\w+),\\s*(\\w+)\\)");
     /** Grafana's own variables, as Grafana would fill them in for a dashboard looking at the last hour. */
     private static final Map<String, String> GRAFANA = Map.of("$__rate_interval", "1m", "$__interval", "15s",
@@ -61,7 +64,7 @@ class MonitoringTest {
     @Test
     void theShippedConfigAndRulesPassPromtool() throws Exception {
         assertTrue(Prometheus.promtool("check", "config", CONFIG.toString()).contains("SUCCESS"));
-        assertTrue(Prometheus.promtool("check", "rules", CONFIG.resolveSibling(RULES).toString()).contains("SUCCESS"));
+        assertTrue(Prometheus.promtool("check", "rules", RULES.toString()).contains("SUCCESS"));
     }
 
     @Test
@@ -73,8 +76,9 @@ class MonitoringTest {
         config = replace(config, "127.0.0.1:9464", "127.0.0.1:" + workerPort);
         config = replace(config, "scrape_interval: 15s", "scrape_interval: 1s");
         config = replace(config, "evaluation_interval: 15s", "evaluation_interval: 1s");
+        config = replace(config, RULES_IN_CONFIG, RULES_COPY);
         Instant began = Instant.now();
-        try (Prometheus prometheus = Prometheus.start(config, Map.of(RULES, CONFIG.resolveSibling(RULES)))) {
+        try (Prometheus prometheus = Prometheus.start(config, Map.of(RULES_COPY, RULES))) {
             Api api = new Api(admin.adminToken());
             String run = api.submit(Api.tiny("monitored", 30, ""));
             assertEquals("succeeded", api.awaitEnd(run, Duration.ofMinutes(5)).getString("status"));
@@ -118,7 +122,7 @@ class MonitoringTest {
                 }
             }
             assertTrue(failures.isEmpty(), String.join("\n", failures));
-            long inFile = Files.readAllLines(CONFIG.resolveSibling(RULES)).stream()
+            long inFile = Files.readAllLines(RULES).stream()
                     .filter(l -> l.strip().startsWith("- alert:")).count();
             assertEquals(inFile, loaded, "Prometheus loaded every alert of the rules file: " + rules);
 
