@@ -36,7 +36,7 @@ class TeamPromptsRunTest {
             {"name": "team", "seed": 4, "labelers": "human", "prompts": {"dataset": "%s"},
              "demonstrations": {"count": 5},
              "sft": {"steps": 12, "batch_size": 4, "checkpoint_every": 6},
-             "comparisons": {"prompts": 3, "held_out": 1, "k": 4},
+             "comparisons": {"prompts": 3, "held_out": 1, "k": 4, "overlap": 1},
              "rm": {"steps": 4, "batch_size": 2, "checkpoint_every": 2},
              "ppo": {"iterations": 2, "prompts": 5, "rollout_batch": 8, "minibatch": 4, "epochs": 1,
                      "max_new_tokens": 8, "checkpoint_every": 1},
