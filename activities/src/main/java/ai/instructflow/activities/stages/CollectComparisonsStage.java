@@ -14,7 +14,6 @@ import ai.instructflow.workflows.Artifact;
 import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.Stage;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,13 +50,9 @@ public final class CollectComparisonsStage implements CollectStage<Comparison> {
 
     @Override
     public Map<String, Object> settings(RunSpec spec) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("seed", spec.seed());
-        out.put("comparisons", spec.comparisons());
-        out.put("prompts", spec.prompts());
         // the samples to rank are as long as PPO's responses
-        out.put("max_new_tokens", spec.ppo().maxNewTokens());
-        return out;
+        return PipelineStage.settingsOf("seed", spec.seed(), "comparisons", spec.comparisons(),
+                "prompts", spec.prompts(), "max_new_tokens", spec.ppo().maxNewTokens());
     }
 
     @Override

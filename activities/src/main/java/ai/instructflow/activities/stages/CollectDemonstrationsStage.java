@@ -13,7 +13,6 @@ import ai.instructflow.trainer.train.Demonstration;
 import ai.instructflow.workflows.Artifact;
 import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.Stage;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,11 +44,8 @@ public final class CollectDemonstrationsStage implements CollectStage<Demonstrat
 
     @Override
     public Map<String, Object> settings(RunSpec spec) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("seed", spec.seed());
-        out.put("demonstrations", spec.demonstrations());
-        out.put("prompts", spec.prompts());
-        return out;
+        return PipelineStage.settingsOf("seed", spec.seed(), "demonstrations", spec.demonstrations(),
+                "prompts", spec.prompts());
     }
 
     @Override

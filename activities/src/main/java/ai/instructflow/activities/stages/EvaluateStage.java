@@ -54,13 +54,9 @@ public final class EvaluateStage implements PipelineStage {
 
     @Override
     public Map<String, Object> settings(RunSpec spec) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("seed", spec.seed());
-        out.put("evaluation", spec.evaluation());
-        out.put("prompts", spec.prompts());
-        out.put("labelers", spec.comparisons().labelers());
-        out.put("max_new_tokens", spec.ppo().maxNewTokens());
-        return out;
+        return PipelineStage.settingsOf("seed", spec.seed(), "evaluation", spec.evaluation(),
+                "prompts", spec.prompts(), "labelers", spec.comparisons().labelers(),
+                "max_new_tokens", spec.ppo().maxNewTokens());
     }
 
     @Override

@@ -3,6 +3,7 @@ package ai.instructflow.activities.stages;
 import ai.instructflow.activities.metrics.StageMetric;
 import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.Stage;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,4 +28,13 @@ public interface PipelineStage {
 
     /** Reads its inputs, computes, writes its artifacts. */
     StageRunner.Output run(StageWork work);
+
+    /** Settings from alternating names and values, in that order (the hash reads them in order; a value may be null). */
+    static Map<String, Object> settingsOf(Object... namesAndValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            out.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return out;
+    }
 }

@@ -54,13 +54,9 @@ public final class PpoStage implements PipelineStage {
 
     @Override
     public Map<String, Object> settings(RunSpec spec) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("seed", spec.seed());
-        out.put("ppo", spec.ppo());
-        out.put("prompts", spec.prompts());
         // the held-out group that scores the rollouts as they come
-        out.put("labelers", spec.comparisons().labelers());
-        return out;
+        return PipelineStage.settingsOf("seed", spec.seed(), "ppo", spec.ppo(), "prompts", spec.prompts(),
+                "labelers", spec.comparisons().labelers());
     }
 
     @Override

@@ -8,7 +8,6 @@ import ai.instructflow.trainer.pipeline.Recipe;
 import ai.instructflow.trainer.rm.RewardModelTrainer;
 import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.Stage;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,10 +33,7 @@ public final class RewardModelStage implements PipelineStage {
 
     @Override
     public Map<String, Object> settings(RunSpec spec) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("seed", spec.seed());
-        out.put("rm", spec.rm());
-        return out;
+        return PipelineStage.settingsOf("seed", spec.seed(), "rm", spec.rm());
     }
 
     @Override

@@ -9,7 +9,6 @@ import ai.instructflow.trainer.sft.SftTrainer;
 import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.Stage;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,12 +28,8 @@ public final class SftStage implements PipelineStage {
 
     @Override
     public Map<String, Object> settings(RunSpec spec) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("seed", spec.seed());
-        out.put("preset", spec.preset());
-        out.put("base_checkpoint", spec.baseCheckpoint());
-        out.put("sft", spec.sft());
-        return out;
+        return PipelineStage.settingsOf("seed", spec.seed(), "preset", spec.preset(),
+                "base_checkpoint", spec.baseCheckpoint(), "sft", spec.sft());
     }
 
     @Override
