@@ -73,7 +73,13 @@ public final class Gpt2Checkpoint {
                 Map<String, NDArray> loaded = SafeTensors.read(file.getKey(), model.manager(), names::containsKey);
                 for (Map.Entry<String, NDArray> t : loaded.entrySet()) {
                     String ours = names.get(t.getKey());
-                    model.put(ours, conv1d.get(ours) ? linearLayout(t.getValue()) : t.getValue());
+                    NDArray value = t.getValue();
+                    if (conv1d.get(ours)) {
+                        NDArray stored = value;
+                        value = Gpt2Layout.transposed(stored, model.manager());
+                        stored.close();
+                    }
+                    model.put(ours, value);
                 }
             }
             if (contents.config().classifier()) {
@@ -84,19 +90,6 @@ public final class Gpt2Checkpoint {
             throw e;
         }
         return model;
-    }
-
-    /**
-     * A Conv1D [in, out] weight as the [out, in] a linear layer takes. reshape(-1) of a transposed
-     * view cannot alias it, so libtorch copies into contiguous memory: parameters stay dense and
-     * row-major like every other, whatever later reads their bytes.
-     */
-    private static NDArray linearLayout(NDArray conv1d) {
-        try (NDArray view = conv1d.transpose()) {
-            NDArray out = view.reshape(-1).reshape(view.getShape());
-            conv1d.close();
-            return out;
-        }
     }
 
     private static List<Gpt2Layout.Tensor> expected(Gpt2Config config) {

@@ -1,5 +1,7 @@
 package ai.instructflow.trainer.hf;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.instructflow.trainer.model.GPTConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,5 +65,18 @@ public final class Gpt2Layout {
     private static void conv1d(List<Tensor> out, String hf, String ours, long in, long outDim) {
         out.add(new Tensor(hf + ".weight", new long[] {in, outDim}, ours + ".w", true));
         out.add(new Tensor(hf + ".bias", new long[] {outDim}, ours + ".b", false));
+    }
+
+    /**
+     * {@code w} transposed (Conv1D [in, out] to a linear layer's [out, in] and back), in memory of
+     * its own under {@code manager}. reshape(-1) of a transposed view cannot alias it, so libtorch
+     * copies it into dense row-major memory, whatever later reads its bytes.
+     */
+    public static NDArray transposed(NDArray w, NDManager manager) {
+        try (NDArray view = w.transpose(); NDArray flat = view.reshape(-1)) {
+            NDArray out = flat.reshape(view.getShape());
+            out.attach(manager);
+            return out;
+        }
     }
 }
