@@ -2,6 +2,9 @@ package ai.instructflow.trainer.pipeline;
 
 import ai.djl.Device;
 import ai.instructflow.trainer.eval.Evaluator;
+import ai.instructflow.trainer.hf.Gpt2Checkpoint;
+import ai.instructflow.trainer.hf.ModelInspection;
+import ai.instructflow.trainer.hf.UnsupportedCheckpointException;
 import ai.instructflow.trainer.model.Devices;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.GPTConfig;
@@ -18,11 +21,15 @@ import ai.instructflow.trainer.suite.SuiteConfig;
 import ai.instructflow.trainer.suite.SuitePrompt;
 import ai.instructflow.trainer.suite.TaskSuite;
 import ai.instructflow.trainer.tokenizer.ByteTokenizer;
+import ai.instructflow.trainer.tokenizer.Gpt2BpeTokenizer;
 import ai.instructflow.trainer.tokenizer.PromptFormat;
 import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.trainer.train.Comparison;
 import ai.instructflow.trainer.train.Demonstration;
 import ai.instructflow.trainer.train.TrainingListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,14 +65,42 @@ public final class Recipe {
                           double labelerTemperature) {}
 
     private final PipelineConfig config;
-    private final PromptFormat format = new PromptFormat(new ByteTokenizer());
+    private final PromptFormat format;
+    /** A Hugging Face GPT-2 folder to start from; null: the preset's random weights. */
+    private final Path base;
     private final TaskSuite suite;
     private final Device device;
 
+    /** From the preset's random weights, with the byte-level tokenizer. */
     public Recipe(PipelineConfig config) {
+        this(config, new PromptFormat(new ByteTokenizer()), null);
+    }
+
+    private Recipe(PipelineConfig config, PromptFormat format, Path base) {
         this.config = config;
+        this.format = format;
+        this.base = base;
         this.suite = new TaskSuite(SuiteConfig.defaults(), config.seed());
         this.device = Devices.parse(config.device());
+    }
+
+    /**
+     * From a pretrained Hugging Face GPT-2 folder (config.json, safetensors, BPE tokenizer files), as
+     * the paper starts from GPT-3; every stage formats text with its tokenizer and {@code template}.
+     * The folder is checked whole here, so a run refuses it before any stage starts; the preset in
+     * {@code config} is then unused.
+     */
+    public static Recipe fromBaseModel(PipelineConfig config, Path folder, PromptFormat.Template template)
+            throws UnsupportedCheckpointException, IOException {
+        ModelInspection inspection = ModelInspection.of(folder);
+        if (!inspection.loadable()) {
+            throw new UnsupportedCheckpointException(folder.toString(), inspection.problems());
+        }
+        if (inspection.classifier()) {
+            throw new UnsupportedCheckpointException(folder.toString(), List.of(new UnsupportedCheckpointException.Problem(
+                    "config.json: architectures", "a base model needs an LM head, not a sequence classifier")));
+        }
+        return new Recipe(config, new PromptFormat(Gpt2BpeTokenizer.fromFolder(folder), template), folder);
     }
 
     public PipelineConfig config() {
@@ -101,8 +136,20 @@ public final class Recipe {
         return new SimulatedDemonstrator(config.demonstrators()).demonstrate(prompt, rng);
     }
 
-    /** The base model: a fresh GPT of the configured preset (the paper starts from pretrained GPT-3). */
+    /**
+     * The base model: the Hugging Face folder's weights if the recipe has one, else a fresh GPT of the
+     * configured preset (the paper starts from pretrained GPT-3).
+     */
     public GPT baseModel() {
+        if (base != null) {
+            try {
+                return Gpt2Checkpoint.read(base, device);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (UnsupportedCheckpointException e) {
+                throw new IllegalStateException("the base model changed after it was checked: " + e.getMessage(), e);
+            }
+        }
         GPTConfig shape = GPTConfig.preset(config.preset(), format.tokenizer().vocabSize());
         return GPT.create(shape, device, config.seed(), GPT.Head.LM);
     }
