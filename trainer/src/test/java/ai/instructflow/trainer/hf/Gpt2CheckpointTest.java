@@ -32,6 +32,14 @@ class Gpt2CheckpointTest {
     /** A valid exported folder, then {@code config} and {@code tensors} edits applied to it. */
     static Path folder(String name, Consumer<ObjectNode> config, Consumer<Map<String, NDArray>> tensors) throws Exception {
         Path dir = DIR.resolve(name);
+        if (Files.exists(dir)) {
+            // a fresh folder each run: an earlier run's edits (a renamed shard) must not leak in
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
         try (GPT model = GPT.create(SHAPE, Device.cpu(), 1, GPT.Head.LM)) {
             Gpt2Export.policy(model, ToyBpe.tokenizer(), dir);
         }
