@@ -3,6 +3,7 @@ package ai.instructflow.trainer.hf;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.instructflow.trainer.hf.UnsupportedCheckpointException.Problem;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.GPTConfig;
@@ -83,7 +84,7 @@ public final class Gpt2Checkpoint {
                 }
             }
             if (contents.config().classifier()) {
-                model.put("score.b", model.manager().zeros(new ai.djl.ndarray.types.Shape(1), DataType.FLOAT32));
+                model.put("score.b", model.manager().zeros(new Shape(1), DataType.FLOAT32));
             }
         } catch (IOException | RuntimeException e) {
             model.close();

@@ -33,11 +33,9 @@ public final class Gpt2Model implements AutoCloseable {
         this.format = new PromptFormat(tokenizer, CONTINUATION);
     }
 
+    /** A folder with an LM head: see {@link ModelInspection#languageModel}. */
     public static Gpt2Model load(Path dir, Device device) throws UnsupportedCheckpointException, IOException {
-        ModelInspection inspection = ModelInspection.of(dir);
-        if (!inspection.loadable()) {
-            throw new UnsupportedCheckpointException(dir.toString(), inspection.problems());
-        }
+        ModelInspection.languageModel(dir);
         Gpt2BpeTokenizer tokenizer = Gpt2BpeTokenizer.fromFolder(dir);
         return new Gpt2Model(Gpt2Checkpoint.read(dir, device), tokenizer);
     }
@@ -58,9 +56,6 @@ public final class Gpt2Model implements AutoCloseable {
      * sampled from softmax(logits / temperature) with {@code seed}.
      */
     public List<Completion> generate(List<String> prompts, int maxTokens, float temperature, long seed) {
-        if (!model.has(GPT.Head.LM)) {
-            throw new IllegalArgumentException("a sequence classifier has no LM head to generate with");
-        }
         List<int[]> ids = new ArrayList<>();
         for (String p : prompts) {
             int[] encoded = tokenizer.encode(p);

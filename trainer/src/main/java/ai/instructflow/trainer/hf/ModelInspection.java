@@ -36,6 +36,22 @@ public record ModelInspection(GPTConfig shape, boolean classifier, long paramete
         return problems.isEmpty();
     }
 
+    /**
+     * The inspection of a folder that loads as a language model (to generate with, or to start a run
+     * from), or its problems; a sequence classifier (a reward model) is refused, it has no LM head.
+     */
+    public static ModelInspection languageModel(Path dir) throws UnsupportedCheckpointException {
+        ModelInspection inspection = of(dir);
+        if (!inspection.loadable()) {
+            throw new UnsupportedCheckpointException(dir.toString(), inspection.problems());
+        }
+        if (inspection.classifier()) {
+            throw new UnsupportedCheckpointException(dir.toString(), List.of(new Problem("config.json: architectures",
+                    "GPT2ForSequenceClassification scores text; a language model with an LM head is needed")));
+        }
+        return inspection;
+    }
+
     public static ModelInspection of(Path dir) {
         List<Problem> problems = new ArrayList<>();
         GPTConfig shape = null;

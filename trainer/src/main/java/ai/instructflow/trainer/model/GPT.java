@@ -20,10 +20,10 @@ import java.util.Random;
 
 /**
  * GPT-2: token + learned position embeddings, pre-LayerNorm blocks of causal multi-head
- * self-attention and a GELU MLP, a final LayerNorm, and heads on top. The LayerNorm epsilon, the
- * GELU variant and whether the LM head is the token embedding come from {@link Architecture}. Written as plain tensor math
- * over a name -> parameter map, so checkpoints, copies (SFT -> RM -> PPO) and optimizers all work on
- * that one map.
+ * self-attention and a GELU MLP, a final LayerNorm, and heads on top; the LayerNorm epsilon, the
+ * GELU variant and whether the LM head is the token embedding come from {@link Architecture}.
+ * Written as plain tensor math over a name -> parameter map, so checkpoints, copies (SFT -> RM ->
+ * PPO) and optimizers all work on that one map.
  *
  * <p>Heads: {@code lm} (unembedding to next-token logits) for policies, {@code score} (one scalar
  * per position) for rewards and values. The reward model is the SFT model minus the unembedding

@@ -92,14 +92,7 @@ public final class Recipe {
      */
     public static Recipe fromBaseModel(PipelineConfig config, Path folder, PromptFormat.Template template)
             throws UnsupportedCheckpointException, IOException {
-        ModelInspection inspection = ModelInspection.of(folder);
-        if (!inspection.loadable()) {
-            throw new UnsupportedCheckpointException(folder.toString(), inspection.problems());
-        }
-        if (inspection.classifier()) {
-            throw new UnsupportedCheckpointException(folder.toString(), List.of(new UnsupportedCheckpointException.Problem(
-                    "config.json: architectures", "a base model needs an LM head, not a sequence classifier")));
-        }
+        ModelInspection.languageModel(folder);
         return new Recipe(config, new PromptFormat(Gpt2BpeTokenizer.fromFolder(folder), template), folder);
     }
 

@@ -2,6 +2,7 @@ package ai.instructflow.trainer.hf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -111,6 +112,8 @@ class Gpt2ExportTest {
                 assertTrue(back.has(GPT.Head.SCORE));
                 Gpt2ParityTest.assertClose(ours, scores(back), "reward imported back");
             }
+            assertThrows(UnsupportedCheckpointException.class, () -> Gpt2Model.load(folder, Device.cpu()),
+                    "a reward model is no language model to generate with");
         }
     }
 }
