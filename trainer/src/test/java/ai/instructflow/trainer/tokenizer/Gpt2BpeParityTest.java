@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.instructflow.trainer.hf.Reference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +103,41 @@ class Gpt2BpeParityTest {
             texts.add(s.toString());
         }
         assertSameAsReference(texts, "random");
+    }
+
+    /**
+     * The same vocabulary as a Hugging Face tokenizer.json, with merges in both of its spellings
+     * ("a b" strings before tokenizers 0.20, [a, b] pairs after), reads as the same tokenizer.
+     */
+    @Test
+    void aTokenizerJsonOfTheSameVocabularyIsTheSameTokenizer() throws Exception {
+        Path pkg = Reference.gpt3Encoder();
+        List<String> merges = java.nio.file.Files.readAllLines(pkg.resolve("vocab.bpe")).stream()
+                .filter(l -> !l.startsWith("#version") && !l.isBlank()).toList();
+        for (boolean pairs : new boolean[] {false, true}) {
+            ObjectNode json = JSON.createObjectNode();
+            ObjectNode model = json.putObject("model");
+            model.put("type", "BPE");
+            model.set("vocab", JSON.readTree(pkg.resolve("encoder.json").toFile()));
+            ArrayNode list = model.putArray("merges");
+            for (String m : merges) {
+                if (pairs) {
+                    String[] ab = m.split(" ");
+                    list.addArray().add(ab[0]).add(ab[1]);
+                } else {
+                    list.add(m);
+                }
+            }
+            json.putArray("added_tokens").addObject().put("id", 50256).put("content", Gpt2BpeTokenizer.END_OF_TEXT)
+                    .put("special", true);
+            Path file = NPM.resolve(pairs ? "tokenizer-pairs.json" : "tokenizer-strings.json");
+            JSON.writeValue(file.toFile(), json);
+            Gpt2BpeTokenizer fromJson = Gpt2BpeTokenizer.fromTokenizerJson(file);
+            assertEquals(tokenizer, fromJson);
+            for (String text : CORPUS) {
+                assertArrayEquals(tokenizer.encode(text), fromJson.encode(text), text);
+            }
+        }
     }
 
     @Test
