@@ -158,10 +158,7 @@ public final class GPT implements AutoCloseable {
         NDArray x = embed(tokens, "wte").add(embed(positions, "wpe"));
         x = dropout(x, training);
         for (int l = 0; l < config.layers(); l++) {
-            String p = "h." + l + ".";
-            x = x.add(attention(layerNorm(x, p + "ln1"), l, bias, cache, training));
-            NDArray h = activation(linear(layerNorm(x, p + "ln2"), p + "fc"));
-            x = x.add(dropout(linear(h, p + "out"), training));
+            x = block(x, l, bias, cache, training);
         }
         if (cache != null) {
             cache.advance(t);
@@ -177,6 +174,25 @@ public final class GPT implements AutoCloseable {
     /** One scalar per position, [B, T]: a reward (read at the last token) or a value estimate. */
     public NDArray scores(NDArray hidden) {
         return linear(hidden, "score").squeeze(-1);
+    }
+
+    /**
+     * One pre-LayerNorm block, in a scope of its own: the block's intermediates (attention scores
+     * before the softmax, the GELU's partial results, ...) are freed as soon as it returns instead of
+     * living until the caller's scope closes; what backward needs, autograd holds on its own. At GPT-2
+     * small's shape that is gigabytes per 1,024-token sequence. The output joins the caller's scope.
+     */
+    private NDArray block(NDArray x, int l, NDArray bias, KVCache cache, boolean training) {
+        String p = "h." + l + ".";
+        NDArray out;
+        try (NDScope scope = new NDScope()) {
+            NDArray y = x.add(attention(layerNorm(x, p + "ln1"), l, bias, cache, training));
+            NDArray h = activation(linear(layerNorm(y, p + "ln2"), p + "fc"));
+            out = y.add(dropout(linear(h, p + "out"), training));
+            NDScope.unregister(out);
+        }
+        NDScope.register(out);
+        return out;
     }
 
     /** Causal self-attention (Vaswani et al. 2017, eq. 1) over the cached prefix plus this step. */
