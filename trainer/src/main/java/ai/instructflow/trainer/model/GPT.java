@@ -177,22 +177,16 @@ public final class GPT implements AutoCloseable {
     }
 
     /**
-     * One pre-LayerNorm block, in a scope of its own: the block's intermediates (attention scores
-     * before the softmax, the GELU's partial results, ...) are freed as soon as it returns instead of
-     * living until the caller's scope closes; what backward needs, autograd holds on its own. At GPT-2
-     * small's shape that is gigabytes per 1,024-token sequence. The output joins the caller's scope.
+     * One pre-LayerNorm block. {@link Scoped}: its intermediates (attention scores before the
+     * softmax, the GELU's partial results, ...) are freed as soon as it returns.
      */
     private NDArray block(NDArray x, int l, NDArray bias, KVCache cache, boolean training) {
         String p = "h." + l + ".";
-        NDArray out;
-        try (NDScope scope = new NDScope()) {
+        return Scoped.call(() -> {
             NDArray y = x.add(attention(layerNorm(x, p + "ln1"), l, bias, cache, training));
             NDArray h = activation(linear(layerNorm(y, p + "ln2"), p + "fc"));
-            out = y.add(dropout(linear(h, p + "out"), training));
-            NDScope.unregister(out);
-        }
-        NDScope.register(out);
-        return out;
+            return y.add(dropout(linear(h, p + "out"), training));
+        });
     }
 
     /** Causal self-attention (Vaswani et al. 2017, eq. 1) over the cached prefix plus this step. */
