@@ -46,8 +46,8 @@ public final class PromptFormat {
         this.template = template;
         this.separator = tokenizer.encode(template.separator());
         if (!template.endWithEos() && separator.length != 1) {
-            throw new IllegalArgumentException("the separator " + Arrays.toString(template.separator().toCharArray())
-                    + " is " + separator.length + " tokens; a response can only end with it if it is one");
+            throw new IllegalArgumentException("the separator \"" + template.separator().replace("\n", "\\n")
+                    + "\" is " + separator.length + " tokens; a response can only end with it if it is one");
         }
     }
 
