@@ -38,7 +38,8 @@ import java.util.Random;
  *
  * <p>The {@code gpt2} preset is GPT-2 small (124M parameters, vocabulary 50,257, context 1,024) with
  * random weights; its defaults are sized for a 2-core CPU (batch 2, 3 steps after 1 warm-up, 4 x 32
- * new tokens, only sft and gen: rm trains on twice the batch and ppo two models, ~15 GB at batch 2).
+ * new tokens, only sft and gen: rm trains on twice the batch and ppo two models, an estimated
+ * 15 GB or more at batch 2, not measured).
  * Every row carries the process's peak resident memory so far.
  */
 public final class Bench {
