@@ -9,14 +9,19 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Command line of the ML core: {@code local-pipeline} and {@code bench}. */
+/** Command line of the ML core: {@code local-pipeline}, {@code bench} and {@code model}. */
 public final class Main {
 
     private static final String USAGE = """
             usage: instructflow <command> [options]
               local-pipeline [--json] [--seed N] [--device cpu|gpu]   SFT -> RM -> PPO in one process, then evaluate
-              bench [--preset small] [--device cpu|gpu] [--batch N] [--steps N] [--warmup N] [--only sft,rm,gen,ppo]
+              bench [--preset tiny|small|gpt2] [--device cpu|gpu] [--batch N] [--steps N] [--warmup N] [--only sft,rm,gen,ppo]
                     [--gen-batch N] [--gen-prompt N] [--gen-new N]     throughput and MFU, one JSON object per line
+              model inspect DIR                                       a Hugging Face GPT-2 folder: shape, parameters,
+                                                                      tokenizer, problems (one JSON object; exit 1 if
+                                                                      it cannot be loaded)
+              model generate DIR --prompt TEXT [--prompt TEXT ...] [--max-tokens 32] [--temperature 0] [--seed 0]
+                    [--device cpu|gpu]                                continuations, one JSON object per prompt
             """;
 
     private Main() {}
@@ -31,6 +36,7 @@ public final class Main {
             switch (args[0]) {
                 case "local-pipeline" -> localPipeline(rest);
                 case "bench" -> Bench.main(rest.toArray(String[]::new));
+                case "model" -> ModelCommand.run(rest, System.out);
                 default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             }
         } catch (IllegalArgumentException e) {

@@ -22,16 +22,26 @@ import ai.instructflow.trainer.tokenizer.ByteTokenizer;
 import ai.instructflow.trainer.tokenizer.PromptFormat;
 import ai.instructflow.trainer.train.Demonstration;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Random;
 
 /**
  * Throughput of the trainer's real code paths on random data, one JSON object per line, with the
  * shapes of ../shared/bench/torch_reference.py so the two can be compared side by side. MFU is model
  * FLOPs per second (PaLM appendix B) over the fp32 GEMM FLOPs per second this same process measures.
+ *
+ * <p>The {@code gpt2} preset is GPT-2 small (124M parameters, vocabulary 50,257, context 1,024) with
+ * random weights; its defaults are sized for a 2-core CPU (batch 2, 3 steps after 1 warm-up, 4 x 32
+ * new tokens, only sft and gen: rm trains on twice the batch and ppo two models, an estimated
+ * 15 GB or more at batch 2, not measured).
+ * Every row carries the process's peak resident memory so far.
  */
 public final class Bench {
 
@@ -63,12 +73,14 @@ public final class Bench {
             }
             opts.put(name, args[i + 1]);
         }
-        ByteTokenizer tokenizer = new ByteTokenizer();
-        GPTConfig shape = GPTConfig.preset(opts.getOrDefault("preset", "small"), tokenizer.vocabSize()).withDropout(0f);
+        String preset = opts.getOrDefault("preset", "small");
+        boolean gpt2 = preset.equals("gpt2");
+        int vocab = gpt2 ? GPTConfig.GPT2_VOCAB : new ByteTokenizer().vocabSize();
+        GPTConfig shape = GPTConfig.preset(preset, vocab).withDropout(0f);
         Device device = Devices.parse(opts.getOrDefault("device", "cpu"));
-        Bench bench = new Bench(shape, device, intOption(opts, "batch", 16),
-                intOption(opts, "steps", 10), intOption(opts, "warmup", 2));
-        List<String> only = List.of(opts.getOrDefault("only", "sft,rm,gen,ppo").split(","));
+        Bench bench = new Bench(shape, device, intOption(opts, "batch", gpt2 ? 2 : 16),
+                intOption(opts, "steps", gpt2 ? 3 : 10), intOption(opts, "warmup", gpt2 ? 1 : 2));
+        List<String> only = List.of(opts.getOrDefault("only", gpt2 ? "sft,gen" : "sft,rm,gen,ppo").split(","));
         double gemm = bench.gemmFlopsPerSecond();
         if (only.contains("sft")) {
             bench.sft(gemm);
@@ -77,9 +89,9 @@ public final class Bench {
             bench.rm();
         }
         if (only.contains("gen")) {
-            bench.gen(intOption(opts, "gen-batch", 32),
+            bench.gen(intOption(opts, "gen-batch", gpt2 ? 4 : 32),
                     intOption(opts, "gen-prompt", 32),
-                    intOption(opts, "gen-new", 64));
+                    intOption(opts, "gen-new", gpt2 ? 32 : 64));
         }
         if (only.contains("ppo")) {
             bench.ppo(gemm);
@@ -277,7 +289,22 @@ public final class Bench {
         out.put("batch", batch);
         out.put("device", device.toString());
         out.put("engine", "DJL " + Engine.getDjlVersion() + " / PyTorch " + Engine.getInstance().getVersion());
+        peakRssMb().ifPresent(mb -> out.put("peak_rss_mb", mb));
         return out;
+    }
+
+    /** VmHWM, the resident-set high-water mark the kernel keeps (Linux only): Java heap plus libtorch. */
+    private static OptionalLong peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return OptionalLong.of(Long.parseLong(line.replaceAll("\\D", "")) / 1024);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux, or no procfs: the rows go without it
+        }
+        return OptionalLong.empty();
     }
 
     private static void print(Map<String, Object> row) throws Exception {

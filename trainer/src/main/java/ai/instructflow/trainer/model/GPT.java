@@ -20,9 +20,10 @@ import java.util.Random;
 
 /**
  * GPT-2: token + learned position embeddings, pre-LayerNorm blocks of causal multi-head
- * self-attention and a GELU MLP, a final LayerNorm, and heads on top. Written as plain tensor math
- * over a name -> parameter map, so checkpoints, copies (SFT -> RM -> PPO) and optimizers all work on
- * that one map.
+ * self-attention and a GELU MLP, a final LayerNorm, and heads on top; the LayerNorm epsilon, the
+ * GELU variant and whether the LM head is the token embedding come from {@link Architecture}.
+ * Written as plain tensor math over a name -> parameter map, so checkpoints, copies (SFT -> RM ->
+ * PPO) and optimizers all work on that one map.
  *
  * <p>Heads: {@code lm} (unembedding to next-token logits) for policies, {@code score} (one scalar
  * per position) for rewards and values. The reward model is the SFT model minus the unembedding
@@ -115,7 +116,11 @@ public final class GPT implements AutoCloseable {
         return Collections.unmodifiableMap(params);
     }
 
+    /** A tied LM head is the embedding, so a tied model always has it. */
     public boolean has(Head head) {
+        if (head == Head.LM && tied()) {
+            return true;
+        }
         return params.containsKey(headParams(head)[0]);
     }
 
@@ -153,10 +158,7 @@ public final class GPT implements AutoCloseable {
         NDArray x = embed(tokens, "wte").add(embed(positions, "wpe"));
         x = dropout(x, training);
         for (int l = 0; l < config.layers(); l++) {
-            String p = "h." + l + ".";
-            x = x.add(attention(layerNorm(x, p + "ln1"), l, bias, cache, training));
-            NDArray h = Activation.gelu(linear(layerNorm(x, p + "ln2"), p + "fc"));
-            x = x.add(dropout(linear(h, p + "out"), training));
+            x = block(x, l, bias, cache, training);
         }
         if (cache != null) {
             cache.advance(t);
@@ -166,12 +168,25 @@ public final class GPT implements AutoCloseable {
 
     /** Next-token logits, [B, T, vocab]. */
     public NDArray logits(NDArray hidden) {
-        return Linear.linear(hidden, params.get("lm_head.w")).singletonOrThrow();
+        return Linear.linear(hidden, params.get(tied() ? "wte" : "lm_head.w")).singletonOrThrow();
     }
 
     /** One scalar per position, [B, T]: a reward (read at the last token) or a value estimate. */
     public NDArray scores(NDArray hidden) {
         return linear(hidden, "score").squeeze(-1);
+    }
+
+    /**
+     * One pre-LayerNorm block. {@link Scoped}: its intermediates (attention scores before the
+     * softmax, the GELU's partial results, ...) are freed as soon as it returns.
+     */
+    private NDArray block(NDArray x, int l, NDArray bias, KVCache cache, boolean training) {
+        String p = "h." + l + ".";
+        return Scoped.call(() -> {
+            NDArray y = x.add(attention(layerNorm(x, p + "ln1"), l, bias, cache, training));
+            NDArray h = activation(linear(layerNorm(y, p + "ln2"), p + "fc"));
+            return y.add(dropout(linear(h, p + "out"), training));
+        });
     }
 
     /** Causal self-attention (Vaswani et al. 2017, eq. 1) over the cached prefix plus this step. */
@@ -232,8 +247,21 @@ public final class GPT implements AutoCloseable {
     }
 
     private NDArray layerNorm(NDArray x, String name) {
-        return LayerNorm.layerNorm(x, new Shape(config.dModel()), params.get(name + ".g"), params.get(name + ".b"), 1e-5f)
-                .singletonOrThrow();
+        return LayerNorm.layerNorm(x, new Shape(config.dModel()), params.get(name + ".g"), params.get(name + ".b"),
+                config.architecture().layerNormEpsilon()).singletonOrThrow();
+    }
+
+    private NDArray activation(NDArray x) {
+        if (config.architecture().activation() == Architecture.Activation.GELU) {
+            return Activation.gelu(x);
+        }
+        // libtorch's gelu(approximate="tanh") is not reachable through DJL, so the formula by hand
+        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
+        return x.mul(inner.tanh().add(1f)).mul(0.5f);
+    }
+
+    private boolean tied() {
+        return config.architecture().tiedLmHead();
     }
 
     private NDArray dropout(NDArray x, boolean training) {
@@ -242,6 +270,9 @@ public final class GPT implements AutoCloseable {
 
     private void addHead(Head head, Random rng) {
         if (head == Head.LM) {
+            if (tied()) {
+                return;
+            }
             normal("lm_head.w", rng, 0.02f, config.vocabSize(), config.dModel());
         } else {
             normal("score.w", rng, 0.02f, 1, config.dModel());
@@ -249,8 +280,11 @@ public final class GPT implements AutoCloseable {
         }
     }
 
-    private static String[] headParams(Head head) {
-        return head == Head.LM ? new String[] {"lm_head.w"} : new String[] {"score.w", "score.b"};
+    private String[] headParams(Head head) {
+        if (head == Head.LM) {
+            return tied() ? new String[0] : new String[] {"lm_head.w"};
+        }
+        return new String[] {"score.w", "score.b"};
     }
 
     private static boolean isHead(String name) {

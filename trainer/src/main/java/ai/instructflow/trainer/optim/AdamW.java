@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.trainer.model.Scoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -70,7 +71,8 @@ public final class AdamW {
         try (NDScope scope = new NDScope()) {
             NDArray sumSq = null;
             for (NDArray p : model.parameters().values()) {
-                NDArray g = p.getGradient().square().sum();
+                // Scoped: each parameter's full-size temporaries go before the next one's are made
+                NDArray g = Scoped.call(() -> p.getGradient().square().sum());
                 sumSq = sumSq == null ? g : sumSq.add(g);
             }
             float norm = (float) Math.sqrt(sumSq.getFloat());
@@ -83,16 +85,18 @@ public final class AdamW {
             float bc1 = (float) (1 - Math.pow(config.beta1(), step));
             float bc2 = (float) (1 - Math.pow(config.beta2(), step));
             for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
-                NDArray p = e.getValue();
-                NDArray grad = p.getGradient();
-                NDArray g = grad.mul(scale);
-                NDArray mt = m.get(e.getKey()).muli(config.beta1()).addi(g.mul(1 - config.beta1()));
-                NDArray vt = v.get(e.getKey()).muli(config.beta2()).addi(g.square().muli(1 - config.beta2()));
-                if (p.getShape().dimension() >= 2 && config.weightDecay() > 0) {
-                    p.subi(p.mul(lr * config.weightDecay()));
-                }
-                p.subi(mt.div(vt.div(bc2).sqrt().addi(config.eps())).muli(lr / bc1));
-                grad.subi(grad);
+                Scoped.run(() -> {
+                    NDArray p = e.getValue();
+                    NDArray grad = p.getGradient();
+                    NDArray g = grad.mul(scale);
+                    NDArray mt = m.get(e.getKey()).muli(config.beta1()).addi(g.mul(1 - config.beta1()));
+                    NDArray vt = v.get(e.getKey()).muli(config.beta2()).addi(g.square().muli(1 - config.beta2()));
+                    if (p.getShape().dimension() >= 2 && config.weightDecay() > 0) {
+                        p.subi(p.mul(lr * config.weightDecay()));
+                    }
+                    p.subi(mt.div(vt.div(bc2).sqrt().addi(config.eps())).muli(lr / bc1));
+                    grad.subi(grad);
+                });
             }
             return norm;
         }

@@ -3,6 +3,9 @@ package ai.instructflow.trainer.pipeline;
 import ai.djl.Device;
 import ai.instructflow.trainer.eval.Evaluator;
 import ai.instructflow.trainer.eval.WinRate;
+import ai.instructflow.trainer.hf.Gpt2Checkpoint;
+import ai.instructflow.trainer.hf.ModelInspection;
+import ai.instructflow.trainer.hf.UnsupportedCheckpointException;
 import ai.instructflow.trainer.model.Devices;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.GPTConfig;
@@ -19,11 +22,15 @@ import ai.instructflow.trainer.suite.SuiteConfig;
 import ai.instructflow.trainer.suite.SuitePrompt;
 import ai.instructflow.trainer.suite.TaskSuite;
 import ai.instructflow.trainer.tokenizer.ByteTokenizer;
+import ai.instructflow.trainer.tokenizer.Gpt2BpeTokenizer;
 import ai.instructflow.trainer.tokenizer.PromptFormat;
 import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.trainer.train.Comparison;
 import ai.instructflow.trainer.train.Demonstration;
 import ai.instructflow.trainer.train.TrainingListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,19 +66,27 @@ public final class Recipe {
                           double labelerTemperature) {}
 
     private final PipelineConfig config;
-    private final PromptFormat format = new PromptFormat(new ByteTokenizer());
+    private final PromptFormat format;
+    /** A Hugging Face GPT-2 folder to start from; null: the preset's random weights. */
+    private final Path base;
     private final TaskSuite suite;
     private final PromptPool prompts;
     private final Device device;
 
-    /** The recipe on the built-in suite's prompts. */
+    /** From the preset's random weights, with the byte-level tokenizer, on the built-in suite's prompts. */
     public Recipe(PipelineConfig config) {
         this(config, null);
     }
 
-    /** The recipe on {@code prompts}, or on the built-in suite's when null. */
+    /** As {@link #Recipe(PipelineConfig)}, on {@code prompts}, or on the built-in suite's when null. */
     public Recipe(PipelineConfig config, PromptPool prompts) {
+        this(config, new PromptFormat(new ByteTokenizer()), null, prompts);
+    }
+
+    private Recipe(PipelineConfig config, PromptFormat format, Path base, PromptPool prompts) {
         this.config = config;
+        this.format = format;
+        this.base = base;
         this.suite = new TaskSuite(SuiteConfig.defaults(), config.seed());
         this.prompts = prompts != null ? prompts : new SuitePool(suite);
         this.device = Devices.parse(config.device());
@@ -79,6 +94,18 @@ public final class Recipe {
 
     public PromptPool prompts() {
         return prompts;
+    }
+
+    /**
+     * From a pretrained Hugging Face GPT-2 folder (config.json, safetensors, BPE tokenizer files), as
+     * the paper starts from GPT-3; every stage formats text with its tokenizer and {@code template}.
+     * The folder is checked whole here, so a run refuses it before any stage starts; the preset in
+     * {@code config} is then unused.
+     */
+    public static Recipe fromBaseModel(PipelineConfig config, Path folder, PromptFormat.Template template)
+            throws UnsupportedCheckpointException, IOException {
+        ModelInspection.languageModel(folder);
+        return new Recipe(config, new PromptFormat(Gpt2BpeTokenizer.fromFolder(folder), template), folder, null);
     }
 
     public PipelineConfig config() {
@@ -114,8 +141,20 @@ public final class Recipe {
         return new SimulatedDemonstrator(config.demonstrators()).demonstrate(prompt, rng);
     }
 
-    /** The base model: a fresh GPT of the configured preset (the paper starts from pretrained GPT-3). */
+    /**
+     * The base model: the Hugging Face folder's weights if the recipe has one, else a fresh GPT of the
+     * configured preset (the paper starts from pretrained GPT-3).
+     */
     public GPT baseModel() {
+        if (base != null) {
+            try {
+                return Gpt2Checkpoint.read(base, device);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (UnsupportedCheckpointException e) {
+                throw new IllegalStateException("the base model changed after it was checked: " + e.getMessage(), e);
+            }
+        }
         GPTConfig shape = GPTConfig.preset(config.preset(), format.tokenizer().vocabSize());
         return GPT.create(shape, device, config.seed(), GPT.Head.LM);
     }
