@@ -10,7 +10,8 @@ import ai.instructflow.trainer.hf.UnsupportedCheckpointException;
 import ai.instructflow.trainer.model.Architecture;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.GPTConfig;
-import ai.instructflow.trainer.optim.AdamW;
+import ai.instructflow.trainer.optim.AdamWConfig;
+import ai.instructflow.trainer.sft.SftConfig;
 import ai.instructflow.trainer.sft.SftTrainer;
 import ai.instructflow.trainer.tokenizer.Gpt2BpeTokenizer;
 import ai.instructflow.trainer.tokenizer.PromptFormat;
@@ -35,8 +36,8 @@ class RecipeBaseModelTest {
         }
         PipelineConfig d = PipelineConfig.defaults();
         PipelineConfig config = new PipelineConfig(d.preset(), "cpu", 1, d.demonstrators(), 16, d.comparisonPrompts(),
-                d.heldOutComparisons(), d.k(), d.labelers(), d.ppoPrompts(), d.evalPrompts(),
-                new SftTrainer.Config(3, 4, 1e-3f, 1, 0.1f, AdamW.Config.defaults(), 100, 100, 1), d.rm(), d.ppo());
+                d.heldOutComparisons(), d.k(), d.labelers(), d.evalPrompts(),
+                new SftConfig(3, 4, 1e-3f, 1, 0.1f, AdamWConfig.defaults(), 100, 100, 1), d.rm(), d.ppo());
         Recipe recipe = Recipe.fromBaseModel(config, DIR, PromptFormat.Template.DEFAULT);
         assertEquals(bpe, recipe.format().tokenizer());
         try (GPT model = recipe.baseModel()) {
