@@ -76,16 +76,9 @@ public final class EvaluateStage implements PipelineStage {
         LabelerCalibration calibration = work.calibration();
         try (GPT sft = work.model(Stage.SFT, "policy/"); GPT ppo = work.model(Stage.PPO, "policy/")) {
             Evaluator.Comparison verdict = recipe.evaluate(ppo, sft, calibration.labelerTemperature(), work.random());
-            List<Map<String, Double>> ppoHistory = work.artifacts().load(work.in().input(Stage.PPO).artifact("metrics"),
-                    MetricsHistory::read);
-            double rmAccuracy = work.in().input(Stage.RM).metrics().get(RewardModelStage.HELDOUT_ACCURACY.key());
-            PipelineReport report = new PipelineReport(recipe.config(), verdict.b(), verdict.a(), rmAccuracy,
-                    calibration.agreementOrNaN(), verdict.winRate(), ppoHistory, secondsSinceStart(work));
-            Artifact json = work.artifacts().save("report", work.key("report.json"), 0,
-                    out -> out.write(RunStore.JSON.writeValueAsBytes(report.toMap())), "application/json");
-            Artifact text = work.artifacts().save("report_text", work.key("report.txt"), 0,
-                    out -> out.write(report.toText().getBytes(StandardCharsets.UTF_8)), "text/plain");
-            return new StageRunner.Output(List.of(json, text), new MetricValues()
+            PipelineReport report = new PipelineReport(recipe.config(), verdict.b(), verdict.a(), rmAccuracy(work),
+                    calibration.agreementOrNaN(), verdict.winRate(), ppoHistory(work), secondsSinceStart(work));
+            return new StageRunner.Output(saveReport(work, report.toMap(), report.toText()), new MetricValues()
                     .put(WIN_RATE, verdict.winRate().rate()).put(WIN_RATE_CI_LOW, verdict.winRate().ciLow())
                     .put(WIN_RATE_CI_HIGH, verdict.winRate().ciHigh())
                     .put(SFT_ACCURACY, verdict.b().exactAccuracy()).put(PPO_ACCURACY, verdict.a().exactAccuracy()).map());
@@ -97,8 +90,7 @@ public final class EvaluateStage implements PipelineStage {
         try (GPT sft = work.model(Stage.SFT, "policy/"); GPT ppo = work.model(Stage.PPO, "policy/");
              GPT rm = work.model(Stage.RM, "rm/")) {
             WinRate preference = work.recipe().rewardModelPreference(ppo, sft, rm, work.random());
-            List<Map<String, Double>> ppoHistory = work.artifacts().load(work.in().input(Stage.PPO).artifact("metrics"),
-                    MetricsHistory::read);
+            List<Map<String, Double>> ppoHistory = ppoHistory(work);
             double kl = ppoHistory.isEmpty() ? Double.NaN
                     : ppoHistory.get(ppoHistory.size() - 1).getOrDefault(PpoStage.KL.key(), Double.NaN);
             MetricValues metrics = new MetricValues().put(RM_PREFERENCE, preference.rate())
@@ -108,16 +100,28 @@ public final class EvaluateStage implements PipelineStage {
             report.put("verdict", "proxy");
             report.put("note", NO_JUDGE);
             report.put("held_out_prompts", preference.n());
-            report.put("rm_accuracy", work.in().input(Stage.RM).metrics().get(RewardModelStage.HELDOUT_ACCURACY.key()));
+            report.put("rm_accuracy", rmAccuracy(work));
             report.putAll(metrics.map());
             String text = String.format(Locale.ROOT, "%s%n%nRM prefers PPO over SFT on %d held-out prompts: %s%n"
                     + "KL of PPO to SFT: %.3f nats%n", NO_JUDGE, preference.n(), preference, kl);
-            Artifact json = work.artifacts().save("report", work.key("report.json"), 0,
-                    out -> out.write(RunStore.JSON.writeValueAsBytes(report)), "application/json");
-            Artifact txt = work.artifacts().save("report_text", work.key("report.txt"), 0,
-                    out -> out.write(text.getBytes(StandardCharsets.UTF_8)), "text/plain");
-            return new StageRunner.Output(List.of(json, txt), metrics.map());
+            return new StageRunner.Output(saveReport(work, report, text), metrics.map());
         }
+    }
+
+    private static List<Map<String, Double>> ppoHistory(StageWork work) {
+        return work.artifacts().load(work.in().input(Stage.PPO).artifact("metrics"), MetricsHistory::read);
+    }
+
+    private static double rmAccuracy(StageWork work) {
+        return work.in().input(Stage.RM).metrics().get(RewardModelStage.HELDOUT_ACCURACY.key());
+    }
+
+    /** The report as JSON and as text, the run's report artifacts. */
+    private static List<Artifact> saveReport(StageWork work, Map<String, Object> json, String text) {
+        return List.of(work.artifacts().save("report", work.key("report.json"), 0,
+                        out -> out.write(RunStore.JSON.writeValueAsBytes(json)), "application/json"),
+                work.artifacts().save("report_text", work.key("report.txt"), 0,
+                        out -> out.write(text.getBytes(StandardCharsets.UTF_8)), "text/plain"));
     }
 
     private static double secondsSinceStart(StageWork work) {
