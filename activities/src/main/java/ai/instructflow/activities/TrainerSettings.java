@@ -1,6 +1,7 @@
 package ai.instructflow.activities;
 
 import ai.instructflow.activities.stages.Datasets;
+import ai.instructflow.activities.stages.StageWork;
 import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.trainer.pipeline.PipelineConfig;
 import ai.instructflow.trainer.pipeline.Recipe;
@@ -12,18 +13,14 @@ public final class TrainerSettings {
 
     private TrainerSettings() {}
 
-    /** The recipe of a run: its configuration, on the run's prompts (a team's file, verified, or the built-in suite). */
+    /** The recipe of a run: its configuration, on the run's prompts (a team's file, checked whole as on upload, or the built-in suite). */
     public static Recipe recipe(RunSpec s, String device, ObjectStore objects) {
         PipelineConfig config = pipeline(s, device);
         if (!s.teamPrompts()) {
             return new Recipe(config);
         }
-        String key = s.prompts().dataset();
-        try {
-            return new Recipe(config, objects.read(key, Datasets::readPrompts).pool());
-        } catch (ObjectStore.NotFound e) {
-            throw new IllegalArgumentException("prompts.dataset: no object '" + key + "' in bucket " + objects.bucket());
-        }
+        return new Recipe(config, StageWork.userObject(objects, "prompts.dataset", s.prompts().dataset(),
+                Datasets::readPrompts).pool());
     }
 
     /** The trainer's configuration for a resolved spec on {@code device} ("cpu", "gpu", "gpu1", ...). */

@@ -81,10 +81,15 @@ public final class StageWork {
 
     /** An object the spec names by key, which the user put there: bad input, not a platform fault, when missing. */
     public <T> T userObject(String field, String key, ObjectStore.Reader<T> reader) {
+        return userObject(runs.objects(), field, key, reader);
+    }
+
+    /** {@link #userObject(String, String, ObjectStore.Reader)} for callers without a stage's work. */
+    public static <T> T userObject(ObjectStore objects, String field, String key, ObjectStore.Reader<T> reader) {
         try {
-            return runs.objects().read(key, reader);
+            return objects.read(key, reader);
         } catch (ObjectStore.NotFound e) {
-            throw new IllegalArgumentException(field + ": no object '" + key + "' in bucket " + runs.objects().bucket());
+            throw new IllegalArgumentException(field + ": no object '" + key + "' in bucket " + objects.bucket());
         }
     }
 
