@@ -197,7 +197,8 @@ public final class GPT implements AutoCloseable {
         int h = config.heads();
         int hd = config.headDim();
         NDList qkv = linear(x, "h." + layer + ".attn").split(3, 2);
-        NDArray q = qkv.get(0).reshape(b, t, h, hd).transpose(0, 2, 1, 3).mul((float) (1.0 / Math.sqrt(hd)));
+        NDArray q = qkv.get(0).reshape(b, t, h, hd).transpose(0, 2, 1, 3);
+        q = OwnedArrays.scale(q, (float) (1.0 / Math.sqrt(hd)));
         NDArray k = qkv.get(1).reshape(b, t, h, hd).transpose(0, 2, 1, 3);
         NDArray v = qkv.get(2).reshape(b, t, h, hd).transpose(0, 2, 1, 3);
         if (cache != null) {
@@ -256,8 +257,10 @@ public final class GPT implements AutoCloseable {
             return Activation.gelu(x);
         }
         // libtorch's gelu(approximate="tanh") is not reachable through DJL, so the formula by hand
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
-        return x.mul(inner.tanh().add(1f)).mul(0.5f);
+        // constants through OwnedArrays.scale: autograd keeps them for the backward pass
+        NDArray cube = x.mul(x).mul(x);
+        NDArray inner = OwnedArrays.scale(x.add(OwnedArrays.scale(cube, 0.044715f)), (float) Math.sqrt(2.0 / Math.PI));
+        return OwnedArrays.scale(x.mul(inner.tanh().add(1f)), 0.5f);
     }
 
     private boolean tied() {

@@ -44,6 +44,18 @@ public final class OwnedArrays {
         }
     }
 
+    /**
+     * {@code x * c} where autograd may differentiate through it. DJL's own {@code x.mul(c)} wraps the
+     * number in an array that borrows a Java buffer and closes that array at once, while autograd
+     * keeps it for the backward pass (d(x c)/dx = c): once the garbage collector frees the buffer,
+     * the gradient is computed from whatever lies there. That showed up as steps skipped for a
+     * non-finite gradient norm and as runs that did not repeat themselves. Here the constant is an
+     * array libtorch allocates ({@code full}), which autograd's reference keeps alive.
+     */
+    public static NDArray scale(NDArray x, float c) {
+        return x.mul(x.getManager().full(new Shape(), c, DataType.FLOAT32));
+    }
+
     /** bfloat16 is the upper half of a float32: the same sign, exponent and leading mantissa bits. */
     private static ByteBuffer widenBfloat16(ByteBuffer bytes) {
         ByteBuffer in = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);

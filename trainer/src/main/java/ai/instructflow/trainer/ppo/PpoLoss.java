@@ -1,6 +1,7 @@
 package ai.instructflow.trainer.ppo;
 
 import ai.djl.ndarray.NDArray;
+import ai.instructflow.trainer.model.OwnedArrays;
 
 /** The two PPO losses over response tokens, [B, T] tensors, averaged over the tokens in {@code mask}. */
 public final class PpoLoss {
@@ -20,7 +21,7 @@ public final class PpoLoss {
     public static NDArray value(NDArray predicted, NDArray oldValues, NDArray returns, NDArray mask, float clip) {
         NDArray clipped = oldValues.add(predicted.sub(oldValues).clip(-clip, clip));
         NDArray loss = predicted.sub(returns).square().maximum(clipped.sub(returns).square());
-        return maskedMean(loss, mask).mul(0.5f);
+        return OwnedArrays.scale(maskedMean(loss, mask), 0.5f);
     }
 
     public static NDArray maskedMean(NDArray x, NDArray mask) {

@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.GradMode;
 import ai.instructflow.trainer.model.LogProbs;
+import ai.instructflow.trainer.model.OwnedArrays;
 import ai.instructflow.trainer.model.Sampler;
 import ai.instructflow.trainer.optim.AdamW;
 import ai.instructflow.trainer.rm.RewardModelTrainer;
@@ -187,7 +188,7 @@ public final class PpoTrainer {
                     if (config.ptxCoef() > 0 && ptxOrder != null) {
                         NDArray ptx = ResponseLoss.of(policy, BatchOrder.pick(ptxData,
                                 ptxOrder.batch(it * 1_000 + updates, config.ptxBatch())), pad, false).loss();
-                        loss = loss.add(ptx.mul(config.ptxCoef()));
+                        loss = loss.add(OwnedArrays.scale(ptx, config.ptxCoef()));
                         ptxLoss += ptx.getFloat();
                     }
                     gc.backward(loss);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.LogProbs;
+import ai.instructflow.trainer.model.OwnedArrays;
 import ai.instructflow.trainer.model.TokenBatch;
 import ai.instructflow.trainer.train.Demonstration;
 import java.util.ArrayList;
@@ -48,6 +49,6 @@ public final class ResponseLoss {
         NDArray targetIds = model.manager().create(out.flat(), new Shape(batch.size(), width));
         NDArray maskArray = model.manager().create(mask, new Shape(batch.size(), width));
         NDArray logp = LogProbs.of(model.logits(hidden), targetIds);
-        return new Value(logp.mul(maskArray).sum().neg().div((float) Math.max(1, tokens)), tokens);
+        return new Value(OwnedArrays.scale(logp.mul(maskArray).sum(), -1f / Math.max(1, tokens)), tokens);
     }
 }

@@ -69,6 +69,6 @@ class PpoTrainerTest {
         Map<String, float[]> actual = run(capture.checkpoint, TrainingListener.NONE, rest);
         assertEquals(2, rest.size(), "resumed at iteration 3 of 4");
         assertEquals(full.get(3).get("reward"), rest.get(1).get("reward"), 1e-3);
-        expected.forEach((name, w) -> assertArrayEquals(w, actual.get(name), Fixtures.RESUME_TOLERANCE, name));
+        expected.forEach((name, w) -> assertArrayEquals(w, actual.get(name), name));
     }
 }

@@ -75,7 +75,7 @@ class CheckpointTest {
             trainer.train(model, data, List.of(), resumed, rest);
             assertEquals(7, rest.metrics.size(), "the resumed run does steps 6..12 only");
             Map<String, float[]> actual = Fixtures.weights(model);
-            uninterrupted.forEach((name, w) -> assertArrayEquals(w, actual.get(name), Fixtures.RESUME_TOLERANCE, name));
+            uninterrupted.forEach((name, w) -> assertArrayEquals(w, actual.get(name), name));
         }
     }
 }

@@ -21,14 +21,6 @@ public final class Fixtures {
 
     public static final PromptFormat FORMAT = new PromptFormat(new ByteTokenizer());
 
-    /**
-     * How far a resumed run's weights may sit from the uninterrupted run's. libtorch's CPU kernels can
-     * sum in a different order from one process state to the next (~1e-5 apart after a dozen steps),
-     * while a resume that got the step, batch, learning rate, optimizer moments or dropout masks
-     * wrong is off by the order of the learning rate (1e-3 and more).
-     */
-    public static final float RESUME_TOLERANCE = 2e-4f;
-
     private Fixtures() {}
 
     public static GPTConfig shape(float dropout) {
