@@ -5,6 +5,7 @@
   const PAGES = {
     demonstration: { href: 'demonstrations.html', title: 'Write demonstrations', action: 'Start writing' },
     ranking: { href: 'rankings.html', title: 'Rank responses', action: 'Start ranking' },
+    verdict: { href: 'verdict.html', title: 'Judge two answers', action: 'Start judging' },
   };
   const list = document.getElementById('queues');
 

@@ -6,9 +6,9 @@
 'use strict';
 
 /**
- * @param stage the queue's stage (collect-demonstrations, collect-comparisons)
+ * @param stage the queue's stage (collect-demonstrations, collect-comparisons, evaluate)
  * @param show  show(task, queue) renders a newly leased task into #task
- * @return submit(answer): sends {completion} or {ranks} for the task on screen
+ * @return submit(answer): sends {completion}, {ranks} or {choice, ratings} for the task on screen
  */
 Label.taskLoop = function (stage, show) {
   const run = new URLSearchParams(location.search).get('run');
@@ -71,6 +71,9 @@ Label.taskLoop = function (stage, show) {
     } catch (e) {
       if (e.status === 409) {
         await closed(e);
+      } else if (e.status === 403) {
+        noTask('These tasks are not for you', [e.message],
+          App.el('a', { href: './', textContent: 'Back to all queues' }));
       } else {
         App.showError(e);
         noTask('No task', ['The error above says why.'], checkAgain());

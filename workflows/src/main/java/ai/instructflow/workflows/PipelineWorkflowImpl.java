@@ -47,7 +47,8 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             StageResult rm = stage(spec, Stage.RM, a -> a.trainRewardModel(input(runId, spec, demos, sft, comparisons)));
             // Step 3: PPO against the reward model, then the held-out labelers' verdict.
             StageResult ppo = stage(spec, Stage.PPO, a -> a.optimizePolicy(input(runId, spec, sft, comparisons, rm)));
-            StageResult report = stage(spec, Stage.EVALUATE, a -> a.evaluate(input(runId, spec, sft, comparisons, rm, ppo)));
+            StageResult report = collect(spec, Stage.EVALUATE, input(runId, spec, sft, comparisons, rm, ppo),
+                    StageActivities::evaluate);
             finish(runId, RunStatus.SUCCEEDED, null, null);
             return report;
         } catch (ActivityFailure | ChildWorkflowFailure | CanceledFailure failure) {
@@ -87,9 +88,10 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     }
 
     /**
-     * A collect stage: its labeling queue is served (to people through the API, or to the simulated
-     * labelers through the same updates) until its quota or deadline, then the stage builds its
-     * dataset from the labels. The queue is skipped when the stage's outputs exist or are imported.
+     * A stage that may ask people first (the collect stages; the evaluation, when people judge): its
+     * labeling queue is served (to people through the API, or to the simulated labelers through the
+     * same updates) until its quota or deadline, then the stage builds its outputs from the labels.
+     * The queue is skipped when the stage's outputs exist, are imported, or need no people.
      */
     private StageResult collect(RunSpec spec, Stage stage, StageInput in,
                                 BiFunction<StageActivities, StageInput, StageResult> build) {
@@ -107,7 +109,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                         .build());
         Promise<QueueState> served = Async.function(child::run, queue);
         Workflow.getWorkflowExecution(child).get();
-        if (RunSpec.SIMULATED.equals(spec.labelers())) {
+        if (queue.simulated()) {
             LabelingActivities simulators = Workflow.newActivityStub(LabelingActivities.class, simulatorOptions(spec, stage));
             Promise<Void> answered = Async.procedure(simulators::simulate, in, queue);
             Promise.anyOf(served, answered).get();

@@ -89,9 +89,27 @@ public record RunSpec(String name, String preset, String baseCheckpoint, long se
                               Integer overlap, Integer quota, Integer deadlineMinutes, Integer leaseMinutes,
                               Boolean ties) {}
 
-    /** @param prompts held-out prompts both policies answer for the verdict [600] */
+    /**
+     * The verdict: PPO against its SFT start on held-out prompts, judged blind. Simulated judges are
+     * the built-in suite's held-out labelers; human judges answer a verdict queue (left, right or tie)
+     * and must carry the group on their token and not have labeled this run's training data.
+     *
+     * @param prompts         held-out prompts both policies answer for the verdict [600]
+     * @param judges          who judges: simulated or human                      ["simulated"]
+     * @param group           the labeler group human judges come from            ["held-out"]
+     * @param overlap         verdicts per prompt, from different judges; 2 or more measures their agreement [1]
+     * @param quota, deadlineMinutes, leaseMinutes as for demonstrations
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Evaluation(int prompts) {}
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Evaluation(int prompts, String judges, String group, Integer overlap, Integer quota,
+                             Integer deadlineMinutes, Integer leaseMinutes) {
+
+        /** Whether people judge: the evaluation then opens a verdict queue. */
+        public boolean humanJudges() {
+            return HUMAN.equals(judges);
+        }
+    }
 
     /** The queue of a stage: model stages follow {@code resources}, collection stays on CPU. */
     public String taskQueue(Stage stage) {

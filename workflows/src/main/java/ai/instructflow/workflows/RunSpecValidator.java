@@ -4,6 +4,7 @@ import ai.instructflow.trainer.optim.AdamWConfig;
 import ai.instructflow.trainer.ppo.PpoConfig;
 import ai.instructflow.trainer.rm.RewardModelConfig;
 import ai.instructflow.trainer.sft.SftConfig;
+import ai.instructflow.workflows.labeling.LabelerGroup;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,7 +83,14 @@ public final class RunSpecValidator {
         loop("rm", rm.steps(), rm.batchSize(), rm.lr(), rm.warmupSteps(), rm.floorFraction(), rm.evalEvery(),
                 rm.checkpointEvery(), rm.adam());
         ppo(s.ppo());
-        range("evaluation.prompts", s.evaluation().prompts(), 1, MAX);
+        RunSpec.Evaluation eval = s.evaluation();
+        range("evaluation.prompts", eval.prompts(), 1, MAX);
+        oneOf("evaluation.judges", eval.judges(), LABELERS);
+        String groupProblem = LabelerGroup.problem(eval.group());
+        if (groupProblem != null) {
+            fail("evaluation.group", groupProblem);
+        }
+        labeling("evaluation", eval.overlap(), eval.quota(), eval.deadlineMinutes(), eval.leaseMinutes());
         if (s.runtime() != null) {
             for (Map.Entry<String, StageRuntime> e : s.runtime().entrySet()) {
                 String at = "runtime." + e.getKey();

@@ -33,6 +33,8 @@ public final class RunSpecs {
     public static final int LEASE_MINUTES = 30;
     /** Two labels per ranking task, so that labeler agreement is measured on every run (the paper's 72.6%). */
     public static final int COMPARISON_OVERLAP = 2;
+    /** The labeler group human judges come from unless the spec names another. */
+    public static final String JUDGE_GROUP = "held-out";
 
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -58,7 +60,8 @@ public final class RunSpecs {
                 d.sft(),
                 new RunSpec.Comparisons(d.comparisonPrompts(), d.heldOutComparisons(), d.k(), d.labelers(), null,
                         COMPARISON_OVERLAP, null, DEADLINE_MINUTES, LEASE_MINUTES, false),
-                d.rm(), d.ppo(), new RunSpec.Evaluation(d.evalPrompts()), null, null);
+                d.rm(), d.ppo(), new RunSpec.Evaluation(d.evalPrompts(), RunSpec.SIMULATED, JUDGE_GROUP, 1, null, DEADLINE_MINUTES,
+                        LEASE_MINUTES), null, null);
     }
 
     public static RunSpec resolve(String json) throws JsonProcessingException {

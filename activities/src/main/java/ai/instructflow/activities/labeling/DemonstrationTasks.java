@@ -9,6 +9,7 @@ import ai.instructflow.workflows.labeling.LabelingKind;
 import ai.instructflow.workflows.labeling.QueueSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Demonstration tasks: a prompt, answered with the response the labeler would want (InstructGPT section 3.2). */
 public final class DemonstrationTasks implements TaskKind<Demonstration> {
@@ -38,9 +39,7 @@ public final class DemonstrationTasks implements TaskKind<Demonstration> {
         } else if (!TextLimits.wellFormed(text)) {
             errors.add(new FieldError("completion", "must be valid UTF-8 text without NUL characters"));
         }
-        if (label.ranks() != null) {
-            errors.add(new FieldError("ranks", "a demonstration task takes a completion, not ranks"));
-        }
+        label.refuseOthers(Set.of("completion"), "a demonstration task takes a completion", errors);
     }
 
     @Override

@@ -16,6 +16,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A labeling queue's folder in object storage, the record of everything people did:
@@ -105,6 +107,15 @@ public final class LabelStore {
         List<LabelBatch> out = new ArrayList<>();
         for (String key : chunks(prefix)) {
             out.addAll(readLines(key, LabelBatch.class));
+        }
+        return out;
+    }
+
+    /** Everyone whose submissions a queue under {@code labelingPrefix} counted, over every queue folder there. */
+    public Set<String> labelers(String labelingPrefix) {
+        Set<String> out = new TreeSet<>();
+        for (String queue : objects.folders(labelingPrefix)) {
+            accepted(queue).forEach(b -> out.add(b.labeler()));
         }
         return out;
     }

@@ -4,6 +4,7 @@ import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.stages.Artifacts;
 import ai.instructflow.activities.stages.CollectStage;
+import ai.instructflow.activities.stages.PipelineStage;
 import ai.instructflow.activities.stages.PipelineStages;
 import ai.instructflow.activities.stages.StageRunner;
 import ai.instructflow.activities.storage.ObjectStore;
@@ -12,6 +13,8 @@ import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageInput;
 import ai.instructflow.workflows.StageSeeds;
+import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.workflows.labeling.Admission;
 import ai.instructflow.workflows.labeling.LabelBatch;
 import ai.instructflow.workflows.labeling.LabelingActivities;
 import ai.instructflow.workflows.labeling.LabelingQueues;
@@ -25,6 +28,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.TreeMap;
 
 /**
@@ -78,8 +83,23 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
         int quota = settings.quota() == null ? meta.tasks() : Math.min(settings.quota(), meta.tasks());
         return new QueueSpec(in.runId(), stageId, meta.kind(), prefix, meta.tasks(), settings.overlap(), quota, meta.k(),
                 settings.ties(), settings.leaseMinutes() * 60L,
-                System.currentTimeMillis() + settings.deadlineMinutes() * 60_000L, LabelingQueues.HISTORY_LIMIT,
-                ledger(prefix, meta.tasks()));
+                System.currentTimeMillis() + settings.deadlineMinutes() * 60_000L, collect.simulated(in.spec()),
+                admission(in, collect), LabelingQueues.HISTORY_LIMIT, ledger(prefix, meta.tasks()));
+    }
+
+    /** A queue with a group admits only that group, less everyone who labeled this run's training data. */
+    private Admission admission(StageInput in, CollectStage<?> collect) {
+        String group = collect.group(in.spec());
+        if (group == null) {
+            return null;
+        }
+        Set<String> training = new TreeSet<>();
+        for (PipelineStage stage : PipelineStages.all()) {
+            if (stage instanceof CollectStage<?> other && other.group(in.spec()) == null) {
+                training.addAll(store.labelers(RunStore.stagePrefix(in.runId(), stage.stage()) + "labeling/"));
+            }
+        }
+        return new Admission(group, List.copyOf(training));
     }
 
     @Override
@@ -99,7 +119,7 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
             for (int i = 0; i < people; i++) {
                 String name = "simulated-" + i;
                 try {
-                    LabelingClient.Leased leased = client.lease(queue.runId(), queue.stage(), name, SIMULATED_BATCH);
+                    LabelingClient.Leased leased = client.lease(queue.runId(), queue.stage(), name, null, SIMULATED_BATCH);
                     if (leased.grant().isEmpty()) {
                         continue;
                     }
@@ -133,18 +153,20 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
     private void createTasks(StageInput in, Stage stage, TaskKind<?> kind, String prefix) {
         Recipe recipe = TrainerSettings.recipe(in.spec(), device, objects);
         Random rng = StageSeeds.random(in.spec().seed(), stage);
-        TaskKind.QueueTasks made = kind.makeTasks(new TaskSource(recipe, rng,
-                () -> artifacts.load(in.input(Stage.SFT).artifact("model"), Checkpoint::read)
-                        .model("policy/", recipe.device())));
+        TaskKind.QueueTasks made = kind.makeTasks(new TaskSource(recipe, rng, () -> policy(in, Stage.SFT, recipe),
+                () -> policy(in, Stage.PPO, recipe)));
         List<LabelingTask> tasks = new ArrayList<>(made.tasks());
         // held-out tasks mixed in, so a queue that ends at its quota or deadline still has some to measure on
         Collections.shuffle(tasks, rng);
         List<LabelingTask> numbered = new ArrayList<>(tasks.size());
         for (int i = 0; i < tasks.size(); i++) {
-            LabelingTask t = tasks.get(i);
-            numbered.add(new LabelingTask(i, t.split(), t.prompt(), t.responses()));
+            numbered.add(tasks.get(i).numbered(i));
         }
         store.create(prefix, made.meta(), numbered);
+    }
+
+    private GPT policy(StageInput in, Stage stage, Recipe recipe) {
+        return artifacts.load(in.input(stage).artifact("model"), Checkpoint::read).model("policy/", recipe.device());
     }
 
     /** What the queue already counted, from its record: a resumed run's queue goes on from there. */

@@ -58,8 +58,9 @@ public final class LabelingClient {
         }
     }
 
-    public Leased lease(String runId, String stage, String labeler, int max) {
-        LeaseGrant grant = call(runId, stage, () -> queue(runId, stage).lease(new LeaseRequest(labeler, max)));
+    /** Up to {@code max} tasks for {@code labeler}, of {@code group} (null: none) as their token says. */
+    public Leased lease(String runId, String stage, String labeler, String group, int max) {
+        LeaseGrant grant = call(runId, stage, () -> queue(runId, stage).lease(new LeaseRequest(labeler, group, max)));
         if (grant.refused() != null) {
             throw refusal(grant.refused(), grant.reason());
         }
@@ -155,8 +156,12 @@ public final class LabelingClient {
     }
 
     private static LabelingException refusal(String refused, String reason) {
-        return new LabelingException(LabelingQueues.CLOSED.equals(refused)
-                ? LabelingException.Reason.CLOSED : LabelingException.Reason.NOT_LEASED, reason);
+        LabelingException.Reason why = switch (refused) {
+            case LabelingQueues.CLOSED -> LabelingException.Reason.CLOSED;
+            case LabelingQueues.NOT_ELIGIBLE -> LabelingException.Reason.NOT_ELIGIBLE;
+            default -> LabelingException.Reason.NOT_LEASED;
+        };
+        return new LabelingException(why, reason);
     }
 
     /** An update to a queue that has completed fails as not found; say which it is. */

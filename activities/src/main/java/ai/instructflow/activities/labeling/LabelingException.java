@@ -14,7 +14,9 @@ public final class LabelingException extends RuntimeException {
         /** The queue has ended: quota met, deadline passed, closed or cancelled (409). */
         CLOSED,
         /** The labeler does not hold the task (409): lease it again. */
-        NOT_LEASED
+        NOT_LEASED,
+        /** The labeler may not take this queue's tasks at all (403): not of its group, or a training labeler judging. */
+        NOT_ELIGIBLE
     }
 
     private final Reason reason;

@@ -11,6 +11,7 @@ import ai.instructflow.workflows.labeling.LabelingKind;
 import ai.instructflow.workflows.labeling.QueueSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Ranking tasks: a prompt and K samples of the SFT policy, ranked best first (InstructGPT section
@@ -42,9 +43,7 @@ public final class RankingTasks implements TaskKind<Comparison> {
         int[] ranks = label.ranks();
         List<String> responses = task.responses();
         int k = responses.size();
-        if (label.completion() != null) {
-            errors.add(new FieldError("completion", "a ranking task takes ranks, not a completion"));
-        }
+        label.refuseOthers(Set.of("ranks"), "a ranking task takes ranks", errors);
         if (ranks == null || ranks.length != k) {
             errors.add(new FieldError("ranks", "must rank all " + k + " responses, one rank per response"));
             return;

@@ -10,11 +10,12 @@ public final class TaskKinds {
 
     public static final DemonstrationTasks DEMONSTRATION = new DemonstrationTasks();
     public static final RankingTasks RANKING = new RankingTasks();
+    public static final VerdictTasks VERDICT = new VerdictTasks();
 
     private static final Map<LabelingKind, TaskKind<?>> BY_KIND = new EnumMap<>(LabelingKind.class);
 
     static {
-        for (TaskKind<?> kind : List.of(DEMONSTRATION, RANKING)) {
+        for (TaskKind<?> kind : List.of(DEMONSTRATION, RANKING, VERDICT)) {
             BY_KIND.put(kind.kind(), kind);
         }
         if (BY_KIND.size() != LabelingKind.values().length) {

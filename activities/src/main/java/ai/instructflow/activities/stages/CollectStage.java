@@ -14,6 +14,19 @@ public interface CollectStage<R> extends PipelineStage {
 
     TaskKind<R> taskKind();
 
-    /** The queue's settings, or null when the run imports this stage's dataset instead of collecting it. */
+    /** The queue's settings, or null when the stage asks no one (its dataset is imported, say). */
     QueueSettings queue(RunSpec spec);
+
+    /** Whether the built-in suite's simulated people answer the queue. */
+    default boolean simulated(RunSpec spec) {
+        return RunSpec.SIMULATED.equals(spec.labelers());
+    }
+
+    /**
+     * The labeler group the queue's people must come from, or null when anyone may label; a queue
+     * with a group also refuses whoever labeled the run's training data (held-out judges).
+     */
+    default String group(RunSpec spec) {
+        return null;
+    }
 }

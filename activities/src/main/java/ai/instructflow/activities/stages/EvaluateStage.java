@@ -1,6 +1,12 @@
 package ai.instructflow.activities.stages;
 
+import ai.instructflow.activities.labeling.Collected;
+import ai.instructflow.activities.labeling.QueueSettings;
+import ai.instructflow.activities.labeling.TaskKind;
+import ai.instructflow.activities.labeling.TaskKinds;
+import ai.instructflow.activities.labeling.Verdict;
 import ai.instructflow.activities.metrics.MetricValues;
+import ai.instructflow.activities.metrics.SharedMetrics;
 import ai.instructflow.activities.metrics.StageMetric;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.trainer.eval.Evaluator;
@@ -14,16 +20,24 @@ import ai.instructflow.workflows.Stage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The verdict (InstructGPT section 4, figure 1): held-out labelers compare the PPO policy with its
- * SFT start on held-out prompts; the report puts that beside the RM's accuracy and the labelers' agreement.
+ * SFT start on held-out prompts; the report puts that beside the RM's accuracy and the labelers'
+ * agreement. The judges are the built-in suite's simulated held-out labelers, or people of the
+ * evaluation's group through a verdict queue; on a team's prompts with no people judging, the
+ * report gives proxies and says so.
  */
-public final class EvaluateStage implements PipelineStage {
+public final class EvaluateStage implements CollectStage<Verdict> {
 
     public static final StageMetric WIN_RATE = StageMetric.of("win_rate", "win rate").percent().highlight()
             .summary("win_rate", "Win rate vs SFT").gauge("instructflow_eval_win_rate",
@@ -41,6 +55,8 @@ public final class EvaluateStage implements PipelineStage {
     public static final StageMetric RM_PREFERENCE_CI_HIGH = StageMetric.of("rm_preference_ci_high",
             "RM preference, 95% high").percent().summary("rm_preference_ci_high", null);
     public static final StageMetric KL_TO_SFT = StageMetric.of("kl_to_sft", "KL to SFT (nats)").highlight();
+    public static final StageMetric JUDGE_AGREEMENT = StageMetric.of("judge_agreement", "judge agreement").percent()
+            .highlight().summary("judge_agreement", "Judge agreement");
 
     /** Why a run on a team's prompts has no verdict, in its report. */
     static final String NO_JUDGE = "No person judged this run, and the simulated judges know only the built-in suite: "
@@ -53,6 +69,29 @@ public final class EvaluateStage implements PipelineStage {
     }
 
     @Override
+    public TaskKind<Verdict> taskKind() {
+        return TaskKinds.VERDICT;
+    }
+
+    /** People judge through a verdict queue; ties are a verdict of their own, so always allowed. */
+    @Override
+    public QueueSettings queue(RunSpec spec) {
+        RunSpec.Evaluation e = spec.evaluation();
+        return e.humanJudges() ? new QueueSettings(e.overlap(), e.quota(), e.deadlineMinutes(), e.leaseMinutes(), true)
+                : null;
+    }
+
+    @Override
+    public boolean simulated(RunSpec spec) {
+        return false;
+    }
+
+    @Override
+    public String group(RunSpec spec) {
+        return spec.evaluation().group();
+    }
+
+    @Override
     public Map<String, Object> settings(RunSpec spec) {
         return PipelineStage.settingsOf("seed", spec.seed(), "evaluation", spec.evaluation(),
                 "prompts", spec.prompts(), "labelers", spec.comparisons().labelers(),
@@ -62,27 +101,108 @@ public final class EvaluateStage implements PipelineStage {
     @Override
     public List<StageMetric> metrics() {
         return List.of(WIN_RATE, WIN_RATE_CI_LOW, WIN_RATE_CI_HIGH, PPO_ACCURACY, SFT_ACCURACY, RM_PREFERENCE,
-                RM_PREFERENCE_CI_LOW, RM_PREFERENCE_CI_HIGH, KL_TO_SFT);
+                RM_PREFERENCE_CI_LOW, RM_PREFERENCE_CI_HIGH, KL_TO_SFT, SharedMetrics.LABELS, SharedMetrics.LABELERS,
+                SharedMetrics.TASKS, SharedMetrics.COMPLETED_TASKS, SharedMetrics.AVAILABLE, JUDGE_AGREEMENT);
     }
 
     @Override
     public StageRunner.Output run(StageWork work) {
+        if (work.in().spec().evaluation().humanJudges()) {
+            return byPeople(work);
+        }
         return work.recipe().prompts().simulatable() ? judged(work) : proxy(work);
     }
 
     /** The held-out simulated labelers' verdict on the built-in suite. */
     private static StageRunner.Output judged(StageWork work) {
+        Simulated simulated = simulatedVerdict(work);
+        return new StageRunner.Output(saveReport(work, simulated.report().toMap(), simulated.report().toText()),
+                simulated.metrics().map());
+    }
+
+    private record Simulated(PipelineReport report, MetricValues metrics) {}
+
+    private static Simulated simulatedVerdict(StageWork work) {
         Recipe recipe = work.recipe();
         LabelerCalibration calibration = work.calibration();
         try (GPT sft = work.model(Stage.SFT, "policy/"); GPT ppo = work.model(Stage.PPO, "policy/")) {
             Evaluator.Comparison verdict = recipe.evaluate(ppo, sft, calibration.labelerTemperature(), work.random());
             PipelineReport report = new PipelineReport(recipe.config(), verdict.b(), verdict.a(), rmAccuracy(work),
                     calibration.agreementOrNaN(), verdict.winRate(), ppoHistory(work), secondsSinceStart(work));
-            return new StageRunner.Output(saveReport(work, report.toMap(), report.toText()), new MetricValues()
+            return new Simulated(report, new MetricValues()
                     .put(WIN_RATE, verdict.winRate().rate()).put(WIN_RATE_CI_LOW, verdict.winRate().ciLow())
                     .put(WIN_RATE_CI_HIGH, verdict.winRate().ciHigh())
-                    .put(SFT_ACCURACY, verdict.b().exactAccuracy()).put(PPO_ACCURACY, verdict.a().exactAccuracy()).map());
+                    .put(SFT_ACCURACY, verdict.b().exactAccuracy()).put(PPO_ACCURACY, verdict.a().exactAccuracy()));
         }
+    }
+
+    /**
+     * The people's verdict: PPO's win rate over SFT (ties half) over every verdict, per judge, the
+     * judges' agreement and mean ratings; beside it the simulated judges' verdict where they can judge.
+     */
+    private StageRunner.Output byPeople(StageWork work) {
+        Collected labels = work.collected();
+        List<Verdict> verdicts = new ArrayList<>();
+        for (var label : labels.labels()) {
+            verdicts.add(taskKind().row(labels.tasks().get(label.task()), label, work.recipe().format()));
+        }
+        if (verdicts.isEmpty()) {
+            throw new IllegalArgumentException("evaluate: the verdict queue ended (" + labels.queue().endedBy()
+                    + ") before anyone judged; at least one verdict is needed");
+        }
+        WinRate overall = winRate(verdicts);
+        Double agreement = taskKind().agreement(labels.tasks(), labels.labels());
+        MetricValues metrics = new MetricValues().putAll(labels.metrics()).put(WIN_RATE, overall.rate())
+                .put(WIN_RATE_CI_LOW, overall.ciLow()).put(WIN_RATE_CI_HIGH, overall.ciHigh());
+        if (agreement != null) {
+            metrics.put(JUDGE_AGREEMENT, agreement);
+        }
+        Map<String, List<Verdict>> byJudge = new TreeMap<>();
+        verdicts.forEach(v -> byJudge.computeIfAbsent(v.judge(), j -> new ArrayList<>()).add(v));
+        List<Map<String, Object>> perJudge = new ArrayList<>();
+        byJudge.forEach((judge, theirs) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("judge", judge);
+            row.put("verdicts", theirs.size());
+            row.put("win_rate", winRate(theirs).rate());
+            perJudge.add(row);
+        });
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("verdict", "human");
+        report.put("judges", byJudge.size());
+        report.put("held_out_prompts", labels.tasks().size());
+        report.put("verdicts", verdicts.size());
+        report.put("ties", verdicts.stream().filter(v -> v.winner() == Verdict.Winner.TIE).count());
+        report.put("win_rate", overall.rate());
+        report.put("win_rate_ci_low", overall.ciLow());
+        report.put("win_rate_ci_high", overall.ciHigh());
+        report.put("judge_agreement", agreement);
+        report.put("per_judge", perJudge);
+        report.put("ppo_mean_rating", meanRating(verdicts, Verdict::ppoRating));
+        report.put("sft_mean_rating", meanRating(verdicts, Verdict::sftRating));
+        report.put("rm_accuracy", rmAccuracy(work));
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+                "PPO over SFT, judged by %d people of group '%s' on %d held-out prompts: %s%n",
+                byJudge.size(), group(work.in().spec()), labels.tasks().size(), overall));
+        perJudge.forEach(row -> text.append(String.format(Locale.ROOT, "  %s: %.1f%% of %d%n", row.get("judge"),
+                100 * (double) row.get("win_rate"), (int) row.get("verdicts"))));
+        if (work.recipe().prompts().simulatable()) {
+            Simulated simulated = simulatedVerdict(work);
+            report.put("simulated", simulated.report().toMap());
+            text.append(String.format(Locale.ROOT, "%nThe simulated held-out labelers, for comparison:%n%s",
+                    simulated.report().toText()));
+        }
+        return new StageRunner.Output(saveReport(work, report, text.toString()), metrics.map());
+    }
+
+    private static WinRate winRate(List<Verdict> verdicts) {
+        return WinRate.of(verdicts.stream().mapToDouble(Verdict::ppoOutcome).toArray());
+    }
+
+    /** Mean of the ratings given, null when no judge rated. */
+    private static Double meanRating(List<Verdict> verdicts, Function<Verdict, Integer> rating) {
+        OptionalDouble mean = verdicts.stream().map(rating).filter(Objects::nonNull).mapToInt(Integer::intValue).average();
+        return mean.isPresent() ? mean.getAsDouble() : null;
     }
 
     /** A team's prompts without judges: what can be measured, labelled as the proxy it is. */

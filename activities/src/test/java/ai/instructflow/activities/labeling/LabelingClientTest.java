@@ -16,8 +16,8 @@ class LabelingClientTest {
             new LabelingTask(0, LabelingTask.TRAIN, "upper: cat", List.of("CAT", "CAT", "cat", "Sure! CAT")));
 
     private static List<String> refused(boolean ties, String submissionId, int... ranks) {
-        QueueSpec spec = new QueueSpec("r", "collect-comparisons", LabelingKind.RANKING, "p/", 1, 1, 1, 4, ties, 60, 0,
-                LabelingQueues.HISTORY_LIMIT, null);
+        QueueSpec spec = new QueueSpec("r", "collect-comparisons", LabelingKind.RANKING, "p/", 1, 1, 1, 4, ties, 60, 0, false,
+                null, LabelingQueues.HISTORY_LIMIT, null);
         return LabelingClient.validate(spec, TASKS, submissionId, List.of(new Label(0, "ann", null, ranks)))
                 .stream().map(FieldError::field).toList();
     }
@@ -36,8 +36,8 @@ class LabelingClientTest {
 
     @Test
     void aDemonstrationIsNonEmptyTextWithinTheLimit() {
-        QueueSpec spec = new QueueSpec("r", "collect-demonstrations", LabelingKind.DEMONSTRATION, "p/", 1, 1, 1, 0, false, 60, 0,
-                LabelingQueues.HISTORY_LIMIT, null);
+        QueueSpec spec = new QueueSpec("r", "collect-demonstrations", LabelingKind.DEMONSTRATION, "p/", 1, 1, 1, 0, false, 60, 0, false,
+                null, LabelingQueues.HISTORY_LIMIT, null);
         List<LabelingTask> tasks = List.of(new LabelingTask(0, LabelingTask.TRAIN, "upper: cat", null));
         for (String bad : List.of(" ", "x".repeat(TextLimits.MAX_RESPONSE_CHARS + 1), "a" + (char) 0 + "b", String.valueOf((char) 0xD800))) {
             assertEquals(List.of("completion"), LabelingClient.validate(spec, tasks, "s",

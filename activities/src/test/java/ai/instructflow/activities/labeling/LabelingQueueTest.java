@@ -69,7 +69,8 @@ class LabelingQueueTest {
                 IntStream.range(0, tasks).mapToObj(i -> new LabelingTask(i, LabelingTask.TRAIN, "length of word" + i, null))
                         .toList());
         QueueSpec spec = new QueueSpec(run, "collect-demonstrations", LabelingKind.DEMONSTRATION, prefix, tasks, overlap,
-                quota, 0, false, leaseSeconds, System.currentTimeMillis() + 3_600_000, LabelingQueues.HISTORY_LIMIT,
+                quota, 0, false, leaseSeconds, System.currentTimeMillis() + 3_600_000, false, null,
+                LabelingQueues.HISTORY_LIMIT,
                 null);
         WorkflowClient.start(client.newWorkflowStub(LabelingQueueWorkflow.class, WorkflowOptions.newBuilder()
                 .setWorkflowId(LabelingQueues.id(run, "collect-demonstrations")).setTaskQueue(TaskQueues.CPU).build())::run, spec);
@@ -77,7 +78,7 @@ class LabelingQueueTest {
     }
 
     static int lease(String run, String labeler) {
-        LabelingClient.Leased leased = labeling.lease(run, "collect-demonstrations", labeler, 1);
+        LabelingClient.Leased leased = labeling.lease(run, "collect-demonstrations", labeler, null, 1);
         return leased.grant().isEmpty() ? -1 : leased.tasks().get(0).id();
     }
 

@@ -17,10 +17,14 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.quarkus.runtime.Startup;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import ai.instructflow.workflows.labeling.LabelerGroup;
 import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
 import io.smallrye.jwt.config.JWTAuthContextInfoProvider;
 
 /**
@@ -72,23 +76,26 @@ public class TokenIssuer {
      * @throws IllegalStateException outside embedded mode, where tokens come from the identity provider
      */
     public String mint(String subject, Set<String> roles, Duration ttl) {
-        return issue(subject, roles, ttl).token();
+        return issue(subject, roles, null, ttl).token();
     }
 
-    /** As {@link #mint}, also telling the instant the token expires. */
-    public MintedToken issue(String subject, Set<String> roles, Duration ttl) {
+    /** As {@link #mint}, with a labeler group (null for none), also telling the instant the token expires. */
+    public MintedToken issue(String subject, Set<String> roles, String labelerGroup, Duration ttl) {
         if (!embedded) {
             throw new IllegalStateException("token minting is disabled: instructflow.auth.embedded=false");
         }
         // whole seconds, so the expiry reported to the caller is exactly the exp claim
         Instant issuedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plus(ttl);
-        String token = Jwt.issuer(ISSUER)
+        JwtClaimsBuilder claims = Jwt.issuer(ISSUER)
                 .subject(subject)
                 .groups(roles)
                 .issuedAt(issuedAt)
-                .expiresAt(expiresAt)
-                .sign(keyPair.getPrivate());
+                .expiresAt(expiresAt);
+        if (labelerGroup != null) {
+            claims.claim(LabelerGroup.CLAIM, labelerGroup);
+        }
+        String token = claims.sign(keyPair.getPrivate());
         return new MintedToken(token, expiresAt);
     }
 
@@ -121,6 +128,11 @@ public class TokenIssuer {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JVM offers no RSA key generator", e);
         }
+    }
+
+    /** The labeler group the caller's token carries: null for none, or for a caller without a JWT (the admin token). */
+    public static String labelerGroup(SecurityIdentity identity) {
+        return identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getClaim(LabelerGroup.CLAIM) : null;
     }
 
     /** A signed token and the instant its {@code exp} claim names. */

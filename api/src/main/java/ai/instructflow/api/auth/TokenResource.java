@@ -1,6 +1,8 @@
 package ai.instructflow.api.auth;
 
 import ai.instructflow.workflows.FieldError;
+import ai.instructflow.workflows.labeling.LabelerGroup;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -67,9 +69,10 @@ public class TokenResource {
                     + "(instructflow.auth.embedded=false)", Response.Status.CONFLICT);
         }
         int ttlHours = validate(request);
-        TokenIssuer.MintedToken minted = issuer.issue(request.subject().strip(), Set.of(request.role()),
+        TokenIssuer.MintedToken minted = issuer.issue(request.subject().strip(), Set.of(request.role()), request.group(),
                 Duration.ofHours(ttlHours));
-        return new TokenResponse(minted.token(), request.subject().strip(), request.role(), minted.expiresAt());
+        return new TokenResponse(minted.token(), request.subject().strip(), request.role(), request.group(),
+                minted.expiresAt());
     }
 
     @GET
@@ -77,7 +80,8 @@ public class TokenResource {
     @Authenticated
     @Operation(summary = "The caller's subject and roles")
     public Whoami whoami() {
-        return new Whoami(identity.getPrincipal().getName(), identity.getRoles().stream().sorted().toList());
+        return new Whoami(identity.getPrincipal().getName(), identity.getRoles().stream().sorted().toList(),
+                TokenIssuer.labelerGroup(identity));
     }
 
     /** @return the token's lifetime in hours */
@@ -94,6 +98,9 @@ public class TokenResource {
         if (request.role() == null || !Roles.ALL.contains(request.role())) {
             errors.add(new FieldError("role", "must be one of: admin, operator, labeler"));
         }
+        if (request.group() != null && LabelerGroup.problem(request.group()) != null) {
+            errors.add(new FieldError("group", LabelerGroup.problem(request.group())));
+        }
         int ttlHours = request.ttlHours() == null ? DEFAULT_TTL_HOURS : request.ttlHours();
         if (ttlHours < 1 || ttlHours > MAX_TTL_HOURS) {
             errors.add(new FieldError("ttl_hours", "must be between 1 and " + MAX_TTL_HOURS));
@@ -107,12 +114,16 @@ public class TokenResource {
     public record TokenRequest(
             @Schema(required = true, examples = "ci-bot") String subject,
             @Schema(required = true, enumeration = {Roles.ADMIN, Roles.OPERATOR, Roles.LABELER}) String role,
-            @Schema(description = "lifetime in hours, 1 to 8760", defaultValue = "24") Integer ttlHours) {
+            @Schema(description = "lifetime in hours, 1 to 8760", defaultValue = "24") Integer ttlHours,
+            @Schema(description = "the labeler's group, e.g. held-out: a run's human judges come from "
+                    + "evaluation.group", examples = "held-out") String group) {
     }
 
-    public record TokenResponse(String token, String subject, String role, Instant expiresAt) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TokenResponse(String token, String subject, String role, String group, Instant expiresAt) {
     }
 
-    public record Whoami(String subject, List<String> roles) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Whoami(String subject, List<String> roles, String group) {
     }
 }

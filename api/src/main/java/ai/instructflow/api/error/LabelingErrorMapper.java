@@ -14,6 +14,7 @@ public class LabelingErrorMapper {
                     .response(400);
             case NO_QUEUE -> ApiError.of(e.getMessage()).response(404);
             case CLOSED, NOT_LEASED -> ApiError.of(e.getMessage()).response(409);
+            case NOT_ELIGIBLE -> ApiError.of(e.getMessage()).response(403);
         };
     }
 }

@@ -1,6 +1,7 @@
 package ai.instructflow.api.labeling;
 
 import ai.instructflow.api.auth.Roles;
+import ai.instructflow.api.auth.TokenIssuer;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -31,14 +32,16 @@ public class LabelingResource {
 
     @POST
     @Path("/lease")
-    @Operation(summary = "Lease the next task; the same task again while the lease lasts, or none with the reason")
+    @Operation(summary = "Lease the next task; the same task again while the lease lasts, or none with the reason; "
+            + "403 where the caller may not take this queue's tasks (a verdict queue takes only its judges' group)")
     public LeaseView lease(@PathParam("id") String id, @PathParam("stage") String stage) {
-        return labeling.lease(id, stage, identity.getPrincipal().getName());
+        return labeling.lease(id, stage, identity.getPrincipal().getName(), TokenIssuer.labelerGroup(identity));
     }
 
     @POST
     @Path("/submissions")
-    @Operation(summary = "Submit a label for a leased task: a completion, or ranks (0 best); a retried submission_id counts once")
+    @Operation(summary = "Submit a label for a leased task: a completion, ranks (0 best), or a choice (left, right, tie) "
+            + "with optional 1-7 ratings; a retried submission_id counts once")
     public SubmitView submit(@PathParam("id") String id, @PathParam("stage") String stage, SubmitRequest request) {
         return labeling.submit(id, stage, identity.getPrincipal().getName(), request);
     }

@@ -4,12 +4,14 @@ import ai.instructflow.activities.labeling.Label;
 import ai.instructflow.activities.labeling.LabelStore;
 import ai.instructflow.activities.labeling.LabelingClient;
 import ai.instructflow.activities.labeling.LabelingException;
+import ai.instructflow.activities.labeling.VerdictChoice;
 import ai.instructflow.activities.registry.RunRecord;
+import ai.instructflow.activities.stages.CollectStage;
+import ai.instructflow.activities.stages.PipelineStages;
 import ai.instructflow.api.error.ValidationException;
 import ai.instructflow.api.platform.Platform;
 import ai.instructflow.workflows.FieldError;
 import ai.instructflow.workflows.RunStatus;
-import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.labeling.QueueState;
 import ai.instructflow.workflows.labeling.SubmitAck;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,15 +20,19 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.NotFoundException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** What the API does for labelers: find open queues, lease a task, submit a label, close a queue. */
 @ApplicationScoped
 public class LabelingService {
 
-    private static final Set<String> COLLECT = Set.of(Stage.COLLECT_DEMONSTRATIONS.id(), Stage.COLLECT_COMPARISONS.id());
+    /** The stages that may have a labeling queue: the collect stages, and the evaluation when people judge. */
+    private static final Set<String> COLLECT = PipelineStages.all().stream().filter(s -> s instanceof CollectStage<?>)
+            .map(s -> s.stage().id()).collect(Collectors.toCollection(LinkedHashSet::new));
 
     @Inject
     Platform platform;
@@ -69,9 +75,9 @@ public class LabelingService {
         return QueueView.of(client().state(runId, stage));
     }
 
-    public LeaseView lease(String runId, String stage, String labeler) {
+    public LeaseView lease(String runId, String stage, String labeler, String group) {
         check(runId, stage);
-        LabelingClient.Leased leased = client().lease(runId, stage, labeler, 1);
+        LabelingClient.Leased leased = client().lease(runId, stage, labeler, group, 1);
         QueueView queue = QueueView.of(leased.queue());
         if (leased.grant().isEmpty()) {
             return new LeaseView(null, null, leased.grant().reason(), queue);
@@ -86,8 +92,13 @@ public class LabelingService {
         if (request == null || request.taskId() == null) {
             throw new ValidationException(List.of(new FieldError("task_id", "is required: the id of the leased task")));
         }
-        SubmitAck ack = client().submit(runId, stage, labeler, request.submissionId(),
-                List.of(new Label(request.taskId(), labeler, request.completion(), request.ranks())));
+        VerdictChoice choice = request.choice() == null ? null : VerdictChoice.of(request.choice());
+        if (request.choice() != null && choice == null) {
+            throw new ValidationException(List.of(new FieldError("choice", "must be left, right or tie, got '"
+                    + request.choice() + "'")));
+        }
+        SubmitAck ack = client().submit(runId, stage, labeler, request.submissionId(), List.of(new Label(request.taskId(),
+                labeler, request.completion(), request.ranks(), choice, request.ratings())));
         return new SubmitView(ack.accepted(), ack.duplicate(), QueueView.of(client().state(runId, stage)));
     }
 

@@ -1,9 +1,8 @@
 package ai.instructflow.api.label;
 
+import static ai.instructflow.api.label.LabelingCalls.answerAll;
 import static ai.instructflow.api.label.LabelingCalls.awaitOpen;
-import static ai.instructflow.api.label.LabelingCalls.lease;
 import static ai.instructflow.api.label.LabelingCalls.mint;
-import static ai.instructflow.api.label.LabelingCalls.submit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,10 +28,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class TeamPromptsRunTest {
 
-    private static final List<String> TRAIN = List.of("name a colour", "name a fruit", "name a planet",
+    static final List<String> TRAIN = List.of("name a colour", "name a fruit", "name a planet",
             "name a river", "name a metal");
-    private static final List<String> HELD_OUT = List.of("name a bird", "name a tree");
-    private static final String SPEC = """
+    static final List<String> HELD_OUT = List.of("name a bird", "name a tree");
+    /** A tiny human run on the team's prompt file (%1$s), with its evaluation section (%2$s). */
+    static final String SPEC = """
             {"name": "team", "seed": 4, "labelers": "human", "prompts": {"dataset": "%s"},
              "demonstrations": {"count": 5},
              "sft": {"steps": 12, "batch_size": 4, "checkpoint_every": 6},
@@ -40,7 +40,7 @@ class TeamPromptsRunTest {
              "rm": {"steps": 4, "batch_size": 2, "checkpoint_every": 2},
              "ppo": {"iterations": 2, "prompts": 5, "rollout_batch": 8, "minibatch": 4, "epochs": 1,
                      "max_new_tokens": 8, "checkpoint_every": 1},
-             "evaluation": {"prompts": 2}}
+             "evaluation": %2$s}
             """;
 
     @Inject
@@ -49,12 +49,7 @@ class TeamPromptsRunTest {
     @Test
     void peopleLabelATeamsPromptsAndTheReportSaysItsNumbersAreProxies() throws Exception {
         Api operator = new Api(admin.adminToken());
-        StringBuilder file = new StringBuilder();
-        TRAIN.forEach(p -> file.append("{\"prompt\": \"").append(p).append("\", \"split\": \"train\", \"tags\": [\"nouns\"]}\n"));
-        HELD_OUT.forEach(p -> file.append("{\"prompt\": \"").append(p).append("\", \"split\": \"held_out\"}\n"));
-        file.append("{\"prompt\": \"name a colour\"}\n");
-        JsonPath stored = operator.as().contentType("application/x-ndjson").body(file.toString().getBytes(StandardCharsets.UTF_8))
-                .post("/api/v1/datasets/prompts").then().statusCode(201).extract().jsonPath();
+        JsonPath stored = uploadPrompts(operator);
         assertEquals(List.of(7, 5, 2, 1), List.of(stored.getInt("count"), stored.getInt("train"), stored.getInt("held_out"),
                 stored.getInt("duplicates")));
         String key = stored.getString("key");
@@ -63,29 +58,12 @@ class TeamPromptsRunTest {
         operator.as().body("{\"name\": \"x\", \"prompts\": {\"dataset\": \"" + key + "\"}}").post("/api/v1/runs").then()
                 .statusCode(400).body("fields[0].field", org.hamcrest.Matchers.equalTo("prompts.dataset"));
 
-        String run = operator.submit(SPEC.formatted(key));
+        String run = operator.submit(SPEC.formatted(key, "{\"prompts\": 2}"));
         Api carol = new Api(mint(operator, "carol"));
-        Set<String> demonstrated = new HashSet<>();
-        awaitOpen(carol, run, "collect-demonstrations");
-        for (JsonPath leased = leased(carol, run, "collect-demonstrations"); leased.get("task") != null;
-             leased = leased(carol, run, "collect-demonstrations")) {
-            String prompt = leased.getString("task.prompt");
-            demonstrated.add(prompt);
-            submit(carol, run, "collect-demonstrations", Map.of("task_id", leased.getInt("task.id"),
-                    "submission_id", "d" + leased.getInt("task.id"), "completion", "a " + prompt.substring(7)))
-                    .then().statusCode(200);
-        }
         Set<String> all = new HashSet<>(TRAIN);
         all.addAll(HELD_OUT);
-        assertTrue(all.containsAll(demonstrated), "the tasks are the team's prompts: " + demonstrated);
-
-        awaitOpen(carol, run, "collect-comparisons");
-        for (JsonPath leased = leased(carol, run, "collect-comparisons"); leased.get("task") != null;
-             leased = leased(carol, run, "collect-comparisons")) {
-            assertTrue(all.contains(leased.getString("task.prompt")));
-            submit(carol, run, "collect-comparisons", Map.of("task_id", leased.getInt("task.id"),
-                    "submission_id", "r" + leased.getInt("task.id"), "ranks", new int[] {0, 1, 2, 3})).then().statusCode(200);
-        }
+        Set<String> asked = labelTheTrainingData(carol, run);
+        assertTrue(all.containsAll(asked), "the tasks are the team's prompts: " + asked);
 
         JsonPath done = operator.awaitEnd(run, Duration.ofMinutes(10));
         assertEquals("succeeded", done.getString("status"), done.prettify());
@@ -106,8 +84,26 @@ class TeamPromptsRunTest {
         assertEquals(preference, done.getDouble("summary.rm_preference"), 1e-9);
     }
 
-    /** The labeler's next task; none (409) once the queue has met its quota and closed. */
-    private static JsonPath leased(Api labeler, String run, String stage) {
-        return lease(labeler, run, stage).then().statusCode(org.hamcrest.Matchers.oneOf(200, 409)).extract().jsonPath();
+    /** The team's prompt file: TRAIN and HELD_OUT, and one prompt again without a split. */
+    static JsonPath uploadPrompts(Api operator) {
+        StringBuilder file = new StringBuilder();
+        TRAIN.forEach(p -> file.append("{\"prompt\": \"").append(p).append("\", \"split\": \"train\", \"tags\": [\"nouns\"]}\n"));
+        HELD_OUT.forEach(p -> file.append("{\"prompt\": \"").append(p).append("\", \"split\": \"held_out\"}\n"));
+        file.append("{\"prompt\": \"name a colour\"}\n");
+        return operator.as().contentType("application/x-ndjson").body(file.toString().getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/datasets/prompts").then().statusCode(201).extract().jsonPath();
+    }
+
+    /** One labeler answers every demonstration and ranking task; returns the prompts they were asked. */
+    static Set<String> labelTheTrainingData(Api labeler, String run) throws InterruptedException {
+        Set<String> asked = new HashSet<>();
+        awaitOpen(labeler, run, "collect-demonstrations");
+        answerAll(labeler, run, "collect-demonstrations",
+                t -> Map.of("completion", "a " + t.getString("task.prompt").substring(7)))
+                .forEach(t -> asked.add(t.getString("task.prompt")));
+        awaitOpen(labeler, run, "collect-comparisons");
+        answerAll(labeler, run, "collect-comparisons", t -> Map.of("ranks", new int[] {0, 1, 2, 3}))
+                .forEach(t -> asked.add(t.getString("task.prompt")));
+        return asked;
     }
 }

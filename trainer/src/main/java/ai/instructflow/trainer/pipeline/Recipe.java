@@ -270,18 +270,25 @@ public final class Recipe {
      * A proxy that overstates, since PPO optimised exactly this score.
      */
     public WinRate rewardModelPreference(GPT ppo, GPT sft, GPT rm, Random rng) {
-        List<String> heldOut = prompts.sample(Split.HELD_OUT, config.evalPrompts(), rng);
-        Sampler.Config sampling = Sampler.Config.sample(1f, config.ppo().maxNewTokens());
-        List<int[]> asked = heldOut.stream().map(format::prompt).toList();
-        float[] ppoScores = RewardModelTrainer.score(rm, asked, new ModelPolicy(ppo, format, sampling, config.seed() + 11)
-                .complete(heldOut).stream().map(format::response).toList());
-        float[] sftScores = RewardModelTrainer.score(rm, asked, new ModelPolicy(sft, format, sampling, config.seed() + 10)
-                .complete(heldOut).stream().map(format::response).toList());
-        double[] outcomes = new double[heldOut.size()];
+        HeldOutAnswers answers = heldOutAnswers(ppo, sft, rng);
+        List<int[]> asked = answers.prompts().stream().map(format::prompt).toList();
+        float[] ppoScores = RewardModelTrainer.score(rm, asked, answers.ppo().stream().map(format::response).toList());
+        float[] sftScores = RewardModelTrainer.score(rm, asked, answers.sft().stream().map(format::response).toList());
+        double[] outcomes = new double[asked.size()];
         for (int i = 0; i < outcomes.length; i++) {
             outcomes[i] = ppoScores[i] > sftScores[i] ? 1 : ppoScores[i] == sftScores[i] ? 0.5 : 0;
         }
         return WinRate.of(outcomes);
+    }
+
+    /** Held-out prompts and each policy's temperature-1 answer to them, as judges compare them. */
+    public record HeldOutAnswers(List<String> prompts, List<String> ppo, List<String> sft) {}
+
+    public HeldOutAnswers heldOutAnswers(GPT ppo, GPT sft, Random rng) {
+        List<String> heldOut = prompts.sample(Split.HELD_OUT, config.evalPrompts(), rng);
+        Sampler.Config sampling = Sampler.Config.sample(1f, config.ppo().maxNewTokens());
+        return new HeldOutAnswers(heldOut, new ModelPolicy(ppo, format, sampling, config.seed() + 11).complete(heldOut),
+                new ModelPolicy(sft, format, sampling, config.seed() + 10).complete(heldOut));
     }
 
     private LabelerPool heldOutLabelers(double temperature) {

@@ -13,7 +13,9 @@ public enum LabelingKind {
     /** Write the response you would want for a prompt (InstructGPT section 3.2). */
     DEMONSTRATION("demonstration"),
     /** Rank K model outputs for a prompt, best first (InstructGPT section 3.2). */
-    RANKING("ranking");
+    RANKING("ranking"),
+    /** Pick the better of two policies' completions of one prompt, shown blind (InstructGPT section 4). */
+    VERDICT("verdict");
 
     private final String id;
 

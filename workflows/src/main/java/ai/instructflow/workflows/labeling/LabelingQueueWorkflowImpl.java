@@ -96,6 +96,10 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
         if (finished()) {
             return LeaseGrant.refused(LabelingQueues.CLOSED, closedReason());
         }
+        String refusal = spec.admission() == null ? null : spec.admission().refusal(request.labeler(), request.group());
+        if (refusal != null) {
+            return LeaseGrant.refused(LabelingQueues.NOT_ELIGIBLE, refusal);
+        }
         long now = Workflow.currentTimeMillis();
         BitSet mine = done.computeIfAbsent(request.labeler(), l -> new BitSet(spec.tasks()));
         LeaseGrant held = leases.get(request.labeler());

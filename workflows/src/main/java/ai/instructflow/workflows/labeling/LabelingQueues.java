@@ -11,6 +11,8 @@ public final class LabelingQueues {
     public static final String CLOSED = "closed";
     /** The labeler does not hold these tasks (never leased, or the lease ran out and others finished them). */
     public static final String NOT_LEASED = "not_leased";
+    /** The labeler may not take this queue's tasks at all (see {@link Admission}). */
+    public static final String NOT_ELIGIBLE = "not_eligible";
     /**
      * History events before a queue's execution continues as new: well inside Temporal's limits
      * (50,000 events warned at 10,240), and a ledger of a few KB per thousand tasks to carry across.

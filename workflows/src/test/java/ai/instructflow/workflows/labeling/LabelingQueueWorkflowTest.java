@@ -48,8 +48,13 @@ class LabelingQueueWorkflowTest {
     }
 
     private void open(int tasks, long leaseSeconds, int historyLimit) {
-        QueueSpec spec = new QueueSpec("run", "collect-demonstrations", LabelingKind.DEMONSTRATION, "p/", tasks, 1, tasks,
-                0, false, leaseSeconds, env.currentTimeMillis() + Duration.ofDays(1).toMillis(), historyLimit, null);
+        open(LabelingKind.DEMONSTRATION, tasks, leaseSeconds, historyLimit, null);
+    }
+
+    private void open(LabelingKind kind, int tasks, long leaseSeconds, int historyLimit, Admission admission) {
+        QueueSpec spec = new QueueSpec("run", "collect-demonstrations", kind, "p/", tasks, 1, tasks,
+                0, false, leaseSeconds, env.currentTimeMillis() + Duration.ofDays(1).toMillis(), false, admission,
+                historyLimit, null);
         queue = env.getWorkflowClient().newWorkflowStub(LabelingQueueWorkflow.class,
                 WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(TaskQueues.CPU).build());
         WorkflowClient.start(queue::run, spec);
@@ -78,15 +83,29 @@ class LabelingQueueWorkflowTest {
     @Test
     void anExpiredLeaseGoesToTheNextLabelerAndItsHoldersLateSubmissionIsRefused() {
         open(3, 60, LabelingQueues.HISTORY_LIMIT);
-        assertEquals(List.of(0), queue.lease(new LeaseRequest("alice", 1)).tasks());
-        assertEquals(List.of(1), queue.lease(new LeaseRequest("bob", 1)).tasks(), "task 0 is alice's while her lease lasts");
+        assertEquals(List.of(0), queue.lease(new LeaseRequest("alice", null, 1)).tasks());
+        assertEquals(List.of(1), queue.lease(new LeaseRequest("bob", null, 1)).tasks(), "task 0 is alice's while her lease lasts");
         env.sleep(Duration.ofSeconds(61));
-        assertEquals(List.of(0), queue.lease(new LeaseRequest("carol", 1)).tasks(), "alice's lease ran out");
+        assertEquals(List.of(0), queue.lease(new LeaseRequest("carol", null, 1)).tasks(), "alice's lease ran out");
         SubmitAck late = queue.submit(batch("alice", 0));
         assertEquals(LabelingQueues.NOT_LEASED, late.refused(), "the queue's clock, not alice's, decides");
         assertTrue(queue.submit(batch("carol", 0)).accepted());
         assertEquals(1, queue.state().completed());
         assertEquals(1L, queue.state().labels());
+    }
+
+    @Test
+    void onlyTheJudgesGroupLessItsTrainingLabelersMayTakeVerdictTasks() {
+        open(LabelingKind.VERDICT, 2, 60, LabelingQueues.HISTORY_LIMIT, new Admission("held-out", List.of("carol")));
+        LeaseGrant noGroup = queue.lease(new LeaseRequest("dave", null, 1));
+        assertEquals(LabelingQueues.NOT_ELIGIBLE, noGroup.refused());
+        assertTrue(noGroup.reason().contains("carries no group"), noGroup.reason());
+        assertEquals(LabelingQueues.NOT_ELIGIBLE, queue.lease(new LeaseRequest("erin", "training", 1)).refused());
+        LeaseGrant trainer = queue.lease(new LeaseRequest("carol", "held-out", 1));
+        assertEquals(LabelingQueues.NOT_ELIGIBLE, trainer.refused(), "carol labeled the run's training data");
+        assertTrue(trainer.reason().contains("carol labeled"), trainer.reason());
+        assertEquals(List.of(0), queue.lease(new LeaseRequest("jane", "held-out", 1)).tasks());
+        assertEquals(1, queue.state().leased(), "only jane holds a lease");
     }
 
     @Test
@@ -97,12 +116,12 @@ class LabelingQueueWorkflowTest {
         open(tasks, 3600, limit);
         WorkflowStub untyped = env.getWorkflowClient().newUntypedWorkflowStub(ID);
         String firstRun = untyped.describe().getExecution().getRunId();
-        List<Integer> leased = new ArrayList<>(queue.lease(new LeaseRequest("ann", 1000)).tasks());
+        List<Integer> leased = new ArrayList<>(queue.lease(new LeaseRequest("ann", null, 1000)).tasks());
         List<Integer> done = new ArrayList<>();
         String run = firstRun;
         while (run.equals(firstRun) && done.size() < tasks) {
             if (leased.isEmpty()) {
-                leased = new ArrayList<>(queue.lease(new LeaseRequest("ann", 1000)).tasks());
+                leased = new ArrayList<>(queue.lease(new LeaseRequest("ann", null, 1000)).tasks());
             }
             int task = leased.remove(0);
             assertTrue(submitAcrossContinueAsNew(batch("ann", task)).accepted());
@@ -123,7 +142,7 @@ class LabelingQueueWorkflowTest {
         assertEquals(done.size(), state.labelers().get("ann").intValue());
         assertEquals(done.size(), state.completed());
         // ann's lease came across: asking again gives the rest of it, none of what she did
-        List<Integer> next = queue.lease(new LeaseRequest("ann", 5)).tasks();
+        List<Integer> next = queue.lease(new LeaseRequest("ann", null, 5)).tasks();
         assertEquals(leased, next);
         assertTrue(next.stream().noneMatch(done::contains), next.toString());
 
