@@ -19,6 +19,8 @@ import java.util.Map;
  * @param name           a label for people                                        [required]
  * @param preset         the model shape: tiny or small                           ["tiny"]
  * @param baseCheckpoint object key of a checkpoint to fine-tune instead of fresh weights [none]
+ * @param baseModel      key of a stored Hugging Face GPT-2 model ({@code POST /api/v1/models}) every
+ *                       stage starts from, with its tokenizer; the preset is then unused [none]
  * @param seed           the run's seed; every stage derives its own from it and the stage's name [1]
  * @param resources      where model stages run: cpu or gpu (the worker pool)     ["cpu"]
  * @param labelers       who answers the labeling queues: simulated or human      ["simulated"]
@@ -29,7 +31,7 @@ import java.util.Map;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RunSpec(String name, String preset, String baseCheckpoint, long seed, String resources, String labelers,
+public record RunSpec(String name, String preset, String baseCheckpoint, String baseModel, long seed, String resources, String labelers,
                       boolean cache, Prompts prompts, Demonstrations demonstrations, SftConfig sft, Comparisons comparisons,
                       RewardModelConfig rm, PpoConfig ppo, Evaluation evaluation, Map<String, StageRuntime> runtime,
                       List<String> faults) {

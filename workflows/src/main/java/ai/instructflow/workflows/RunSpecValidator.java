@@ -49,6 +49,12 @@ public final class RunSpecValidator {
         if (s.baseCheckpoint() != null && s.baseCheckpoint().isBlank()) {
             fail("base_checkpoint", "must be an object key in the platform's bucket");
         }
+        if (s.baseModel() != null && !s.baseModel().matches("models/[0-9a-f]{64}")) {
+            fail("base_model", "must be a model's key, models/<sha256>, as POST /api/v1/models returns it");
+        }
+        if (s.baseModel() != null && s.baseCheckpoint() != null) {
+            fail("base_checkpoint", "a run starts from a base_model or a base_checkpoint, not both");
+        }
         if (s.seed() < 0) {
             fail("seed", "must be >= 0");
         }

@@ -55,7 +55,7 @@ public final class RunSpecs {
     /** Every default, in one place: the trainers' own, and the platform's for labeling. */
     public static RunSpec defaults() {
         PipelineConfig d = PipelineConfig.defaults();
-        return new RunSpec(null, d.preset(), null, d.seed(), "cpu", RunSpec.SIMULATED, false, null,
+        return new RunSpec(null, d.preset(), null, null, d.seed(), "cpu", RunSpec.SIMULATED, false, null,
                 new RunSpec.Demonstrations(d.demonstrations(), null, 1, null, DEADLINE_MINUTES, LEASE_MINUTES),
                 d.sft(),
                 new RunSpec.Comparisons(d.comparisonPrompts(), d.heldOutComparisons(), d.k(), d.labelers(), null,

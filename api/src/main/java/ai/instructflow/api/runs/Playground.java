@@ -1,11 +1,11 @@
 package ai.instructflow.api.runs;
 
+import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.api.error.ValidationException;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.Sampler;
 import ai.instructflow.trainer.pipeline.ModelPolicy;
-import ai.instructflow.trainer.tokenizer.ByteTokenizer;
 import ai.instructflow.trainer.tokenizer.PromptFormat;
 import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.workflows.Artifact;
@@ -18,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +34,6 @@ public class Playground {
     private static final int MAX_NEW_TOKENS = 64;
     private static final int CACHED_MODELS = 4;
 
-    private final PromptFormat format = new PromptFormat(new ByteTokenizer());
     private final Map<String, GPT> models = new LinkedHashMap<>(16, 0.75f, true);
 
     @Inject
@@ -69,12 +67,13 @@ public class Playground {
                 .orElseThrow(() -> new ClientErrorException("stage " + stage.id() + " of run " + runId
                         + " has not produced a model yet", Response.Status.CONFLICT));
         Artifact artifact = m.artifacts.stream().filter(a -> a.name().equals("model")).findFirst().orElseThrow();
+        PromptFormat format = TrainerSettings.format(runs.runs().spec(runId).orElseThrow(), runs.runs().objects());
         synchronized (models) {
             GPT model = model(artifact);
             int context = model.config().context();
             for (int i = 0; i < request.prompts().size(); i++) {
                 String prompt = request.prompts().get(i);
-                int tokens = prompt == null ? 0 : prompt.getBytes(StandardCharsets.UTF_8).length + 2;
+                int tokens = prompt == null ? 0 : format.prompt(prompt).length;
                 if (prompt == null || prompt.isBlank()) {
                     errors.add(new FieldError("prompts[" + i + "]", "must be a non-empty string"));
                 } else if (tokens + maxTokens > context) {

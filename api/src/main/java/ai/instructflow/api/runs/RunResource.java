@@ -1,6 +1,7 @@
 package ai.instructflow.api.runs;
 
 import ai.instructflow.api.auth.Roles;
+import ai.instructflow.api.models.ModelService;
 import ai.instructflow.workflows.RunSpec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +12,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -30,6 +33,9 @@ public class RunResource {
 
     @Inject
     Playground playground;
+
+    @Inject
+    ModelExport export;
 
     @POST
     @ResponseStatus(201)
@@ -81,6 +87,17 @@ public class RunResource {
     @Operation(summary = "The held-out evaluation: PPO vs SFT win rate, RM accuracy vs agreement, per-task table")
     public Map<String, Object> report(@PathParam("id") String id) {
         return runs.report(id);
+    }
+
+    @GET
+    @Path("/{id}/models/{stage}")
+    @Produces(ModelService.ZIP)
+    @Operation(summary = "A trained model (sft, ppo or rm) as a zip of a Hugging Face GPT-2 folder (?format=hf)",
+            description = "Policies as GPT2LMHeadModel, the reward model as GPT2ForSequenceClassification with one "
+                    + "label; config.json, model.safetensors and, for a run from a BPE base model, its tokenizer files.")
+    public Response model(@PathParam("id") String id, @PathParam("stage") String stage, @QueryParam("format") String format) {
+        return Response.ok(export.export(id, stage, format))
+                .header("Content-Disposition", "attachment; filename=\"" + id + "-" + stage + "-hf.zip\"").build();
     }
 
     @POST

@@ -9,6 +9,7 @@ import ai.instructflow.activities.stages.MetricsHistory;
 import ai.instructflow.activities.stages.PipelineStages;
 import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.api.error.ValidationException;
+import ai.instructflow.activities.models.ModelStore;
 import ai.instructflow.api.labeling.LabelingService;
 import ai.instructflow.api.labeling.QueueView;
 import ai.instructflow.api.platform.Platform;
@@ -72,6 +73,8 @@ public class RunService {
         List<FieldError> errors = new ArrayList<>(RunSpecValidator.validate(resolved));
         if (errors.isEmpty()) {
             requireObject(errors, "base_checkpoint", resolved.baseCheckpoint());
+            requireObject(errors, "base_model", resolved.baseModel() == null ? null
+                    : resolved.baseModel() + "/" + ModelStore.MANIFEST);
             requireObject(errors, "demonstrations.dataset", resolved.demonstrations().dataset());
             requireObject(errors, "comparisons.dataset", resolved.comparisons().dataset());
             requireObject(errors, "prompts.dataset", resolved.teamPrompts() ? resolved.prompts().dataset() : null);

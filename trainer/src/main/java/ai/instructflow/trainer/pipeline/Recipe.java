@@ -104,8 +104,14 @@ public final class Recipe {
      */
     public static Recipe fromBaseModel(PipelineConfig config, Path folder, PromptFormat.Template template)
             throws UnsupportedCheckpointException, IOException {
+        return fromBaseModel(config, folder, template, null);
+    }
+
+    /** As {@link #fromBaseModel(PipelineConfig, Path, PromptFormat.Template)}, on {@code prompts} (null: the suite's). */
+    public static Recipe fromBaseModel(PipelineConfig config, Path folder, PromptFormat.Template template,
+                                       PromptPool prompts) throws UnsupportedCheckpointException, IOException {
         ModelInspection.languageModel(folder);
-        return new Recipe(config, new PromptFormat(Gpt2BpeTokenizer.fromFolder(folder), template), folder, null);
+        return new Recipe(config, new PromptFormat(Gpt2BpeTokenizer.fromFolder(folder), template), folder, prompts);
     }
 
     public PipelineConfig config() {

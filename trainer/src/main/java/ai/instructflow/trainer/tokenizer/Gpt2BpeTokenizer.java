@@ -87,6 +87,28 @@ public final class Gpt2BpeTokenizer implements Tokenizer {
         }
     }
 
+    /**
+     * A tokenizer of GPT-2's 256-symbol byte alphabet (in the order of GPT-2's vocab.json), then one
+     * token per merge in order, then end of text: small vocabularies in GPT-2's layout, for models
+     * made from scratch and for tests.
+     */
+    public static Gpt2BpeTokenizer byteAlphabetWith(List<String[]> merges) {
+        Map<String, Integer> vocab = new LinkedHashMap<>();
+        // printable bytes stand for themselves and come first; the rest follow from U+0100
+        for (boolean printable : new boolean[] {true, false}) {
+            for (int b = 0; b < 256; b++) {
+                if ((BYTE_TO_CHAR[b] == b) == printable) {
+                    vocab.put(String.valueOf(BYTE_TO_CHAR[b]), vocab.size());
+                }
+            }
+        }
+        for (String[] m : merges) {
+            vocab.put(m[0] + m[1], vocab.size());
+        }
+        vocab.put(END_OF_TEXT, vocab.size());
+        return new Gpt2BpeTokenizer(vocab, merges);
+    }
+
     /** From {@code tokenizer.json} if the folder has one, else from vocab.json + merges.txt. */
     public static Gpt2BpeTokenizer fromFolder(Path dir) throws IOException {
         if (Files.isRegularFile(dir.resolve(TOKENIZER_JSON))) {

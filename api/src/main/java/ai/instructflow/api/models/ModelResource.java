@@ -1,0 +1,56 @@
+package ai.instructflow.api.models;
+
+import ai.instructflow.activities.models.ModelStore;
+import ai.instructflow.api.auth.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.ResponseStatus;
+
+/** Base models in: a team's Hugging Face GPT-2-family folder, which a run spec then names as {@code base_model}. */
+@Path("/api/v1/models")
+@Tag(name = "models")
+@RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelResource {
+
+    @Inject
+    ModelService models;
+
+    @POST
+    @Consumes({ModelService.ZIP, MediaType.APPLICATION_OCTET_STREAM})
+    @ResponseStatus(201)
+    @Operation(summary = "Upload a model folder as a zip",
+            description = "config.json (model_type gpt2), model.safetensors or shards with their index, and the "
+                    + "tokenizer (tokenizer.json, or vocab.json + merges.txt). Checked whole: 400 names every problem "
+                    + "by file or tensor. Stored content-addressed; the key is what a run spec's base_model names.")
+    public ModelStore.StoredModel upload(InputStream zip) throws IOException {
+        return models.upload(zip);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @ResponseStatus(201)
+    @Operation(summary = "Register a model folder already in the bucket",
+            description = "{\"folder\": \"uploads/gpt2/\"}: the objects under that prefix, as `aws s3 sync` leaves a "
+                    + "snapshot; checked and stored as an upload is.")
+    public ModelStore.StoredModel register(ModelService.Register request) throws IOException {
+        return models.register(request);
+    }
+
+    @GET
+    @Operation(summary = "The stored models, each with its shape, parameter count, tokenizer and files")
+    public List<ModelStore.StoredModel> list() {
+        return models.list();
+    }
+}
