@@ -25,7 +25,7 @@ public class Launcher implements QuarkusApplication {
               demo [--serve] [--json] [--port N]    start the embedded platform, run the demo through its REST API, print the report
               serve [--port N]                      the API with embedded Temporal, S3 and an in-process worker
               worker                                a worker only, joining a platform (INSTRUCTFLOW_TEMPORAL_TARGET, INSTRUCTFLOW_S3_ENDPOINT)
-            """ + RunsCommand.USAGE;
+            """ + RunsCommand.USAGE + StoredModelCommand.USAGE;
 
     /** What the demo submits: a name, and the trainer's defaults for everything else. */
     static final String DEMO_SPEC = "{\"name\": \"demo\"}";
@@ -48,6 +48,7 @@ public class Launcher implements QuarkusApplication {
         try {
             switch (command) {
                 case "runs" -> RunsCommand.run(rest);
+                case "model" -> StoredModelCommand.run(rest);
                 case "worker" -> WorkerMain.main(rest.toArray(String[]::new));
                 case "serve", "demo" -> {
                     String port = Main.option(rest, "--port", null);
