@@ -12,7 +12,9 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.WorkerOptions;
 import io.temporal.worker.Worker;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +49,9 @@ class PipelineWorkflowTest {
     }
 
     private void startWorker() {
-        Worker worker = env.newWorker(TaskQueues.CPU);
+        // heartbeats go out at once, so a cancel reaches a stage without the throttle's 80% of its timeout
+        Worker worker = env.newWorker(TaskQueues.CPU, WorkerOptions.newBuilder()
+                .setMaxHeartbeatThrottleInterval(Duration.ofMillis(50)).build());
         worker.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
         worker.registerActivitiesImplementations(stages, runs, new NoLabeling());
         env.start();

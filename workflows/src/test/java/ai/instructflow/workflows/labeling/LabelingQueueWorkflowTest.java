@@ -112,7 +112,7 @@ class LabelingQueueWorkflowTest {
     void aLongHistoryContinuesAsNewKeepingEveryLabelOnce() {
         int tasks = 3000;
         // the production limit (LabelingQueues.HISTORY_LIMIT) takes thousands of updates; the path is the same
-        int limit = 400;
+        int limit = 200;
         open(tasks, 3600, limit);
         WorkflowStub untyped = env.getWorkflowClient().newUntypedWorkflowStub(ID);
         String firstRun = untyped.describe().getExecution().getRunId();
