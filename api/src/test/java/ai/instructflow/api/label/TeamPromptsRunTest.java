@@ -95,7 +95,7 @@ class TeamPromptsRunTest {
     }
 
     /** One labeler answers every demonstration and ranking task; returns the prompts they were asked. */
-    static Set<String> labelTheTrainingData(Api labeler, String run) throws InterruptedException {
+    private static Set<String> labelTheTrainingData(Api labeler, String run) throws InterruptedException {
         Set<String> asked = new HashSet<>();
         awaitOpen(labeler, run, "collect-demonstrations");
         answerAll(labeler, run, "collect-demonstrations",

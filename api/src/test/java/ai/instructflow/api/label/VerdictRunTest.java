@@ -1,5 +1,6 @@
 package ai.instructflow.api.label;
 
+import static ai.instructflow.api.label.LabelingCalls.answerAll;
 import static ai.instructflow.api.label.LabelingCalls.awaitOpen;
 import static ai.instructflow.api.label.LabelingCalls.lease;
 import static ai.instructflow.api.label.LabelingCalls.mint;
@@ -26,16 +27,19 @@ import java.util.List;
 import java.util.Map;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
 
 /**
- * The paper's verdict by people: a team's run whose evaluation is judged by two held-out people,
- * jane in the verdict page in headless Chromium and joe over REST, blind to which policy wrote which
- * answer. The report's win rate is exactly what their choices say once un-blinded; the training
+ * The paper's verdict by people: a team's run labeled by carol (demonstrations in the page in
+ * headless Chromium, rankings over REST) and judged by two held-out people, jane in the verdict page
+ * and joe over REST, blind to which policy wrote which answer. The report's win rate is exactly what their choices say once un-blinded; the training
  * labeler and a labeler of no group are refused verdict tasks.
  */
 @QuarkusTest
 class VerdictRunTest {
 
+    private static final String DEMOS = Stage.COLLECT_DEMONSTRATIONS.id();
+    private static final String RANKINGS = Stage.COLLECT_COMPARISONS.id();
     private static final String EVALUATE = Stage.EVALUATE.id();
     private static final String JUDGED = """
             {"prompts": 2, "judges": "human", "group": "held-out", "overlap": 2}""";
@@ -59,7 +63,21 @@ class VerdictRunTest {
                 .then().statusCode(400).body("fields[0].field", Matchers.equalTo("group"));
         String key = TeamPromptsRunTest.uploadPrompts(operator).getString("key");
         String run = operator.submit(TeamPromptsRunTest.SPEC.formatted(key, JUDGED));
-        TeamPromptsRunTest.labelTheTrainingData(new Api(mint(operator, "carol")), run);
+        // carol, the training labeler: demonstrations in the page, rankings over REST
+        String carol = mint(operator, "carol");
+        awaitOpen(new Api(carol), run, DEMOS);
+        int demos = new Api(carol).as().get("/api/v1/runs/" + run + "/labeling/" + DEMOS).then().extract().path("tasks");
+        try (Browser browser = new Browser()) {
+            browser.open(pages + "demonstrations.html?run=" + run + "&token=" + carol);
+            for (int n = 1; n <= demos; n++) {
+                browser.type("#response", "a " + browser.waitFor("#prompt").getText().substring(7));
+                browser.press(Keys.CONTROL, Keys.ENTER);
+                browser.waitForText("#mine", String.valueOf(n));
+            }
+            browser.waitForText("#status", "This stage is over");
+        }
+        awaitOpen(new Api(carol), run, RANKINGS);
+        answerAll(new Api(carol), run, RANKINGS, t -> Map.of("ranks", new int[] {0, 1, 2, 3}));
 
         Api joe = new Api(mint(operator, "joe", "held-out"));
         String jane = mint(operator, "jane", "held-out");
