@@ -39,7 +39,7 @@ public final class TrainerSettings {
         }
         Path folder = new ModelStore(objects).local(s.baseModel(), MODEL_CACHE);
         try {
-            return Recipe.fromBaseModel(config, folder, PromptFormat.Template.DEFAULT, prompts);
+            return Recipe.fromBaseModel(config, folder, s.promptFormat(), prompts);
         } catch (UnsupportedCheckpointException e) {
             throw new IllegalStateException("stored model " + s.baseModel() + " no longer loads: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -54,7 +54,7 @@ public final class TrainerSettings {
         }
         try {
             return new PromptFormat(Gpt2BpeTokenizer.fromFolder(new ModelStore(objects).local(s.baseModel(), MODEL_CACHE)),
-                    PromptFormat.Template.DEFAULT);
+                    s.promptFormat());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,6 +3,7 @@ package ai.instructflow.workflows;
 import ai.instructflow.trainer.ppo.PpoConfig;
 import ai.instructflow.trainer.rm.RewardModelConfig;
 import ai.instructflow.trainer.sft.SftConfig;
+import ai.instructflow.trainer.tokenizer.PromptFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -21,6 +22,9 @@ import java.util.Map;
  * @param baseCheckpoint object key of a checkpoint to fine-tune instead of fresh weights [none]
  * @param baseModel      key of a stored Hugging Face GPT-2 model ({@code POST /api/v1/models}) every
  *                       stage starts from, with its tokenizer; the preset is then unused [none]
+ * @param promptFormat   how prompt and response are joined for a base model: BOS or not, the
+ *                       separator after the prompt, whether responses end with EOS
+ *                       [PromptFormat.Template.DEFAULT: BOS, "\n", no EOS]
  * @param seed           the run's seed; every stage derives its own from it and the stage's name [1]
  * @param resources      where model stages run: cpu or gpu (the worker pool)     ["cpu"]
  * @param labelers       who answers the labeling queues: simulated or human      ["simulated"]
@@ -31,7 +35,8 @@ import java.util.Map;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RunSpec(String name, String preset, String baseCheckpoint, String baseModel, long seed, String resources, String labelers,
+public record RunSpec(String name, String preset, String baseCheckpoint, String baseModel,
+                      PromptFormat.Template promptFormat, long seed, String resources, String labelers,
                       boolean cache, Prompts prompts, Demonstrations demonstrations, SftConfig sft, Comparisons comparisons,
                       RewardModelConfig rm, PpoConfig ppo, Evaluation evaluation, Map<String, StageRuntime> runtime,
                       List<String> faults) {

@@ -4,6 +4,7 @@ import ai.instructflow.trainer.optim.AdamWConfig;
 import ai.instructflow.trainer.ppo.PpoConfig;
 import ai.instructflow.trainer.rm.RewardModelConfig;
 import ai.instructflow.trainer.sft.SftConfig;
+import ai.instructflow.trainer.tokenizer.PromptFormat;
 import ai.instructflow.workflows.labeling.LabelerGroup;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,6 +52,10 @@ public final class RunSpecValidator {
         }
         if (s.baseModel() != null && !s.baseModel().matches("models/[0-9a-f]{64}")) {
             fail("base_model", "must be a model's key, models/<sha256>, as POST /api/v1/models returns it");
+        }
+        if (s.baseModel() == null && !PromptFormat.Template.DEFAULT.equals(s.promptFormat())) {
+            fail("prompt_format", "is how a base_model's tokenizer joins prompt and response; a run without one "
+                    + "uses the byte-level model's fixed format");
         }
         if (s.baseModel() != null && s.baseCheckpoint() != null) {
             fail("base_checkpoint", "a run starts from a base_model or a base_checkpoint, not both");

@@ -1,6 +1,7 @@
 package ai.instructflow.workflows;
 
 import ai.instructflow.trainer.pipeline.PipelineConfig;
+import ai.instructflow.trainer.tokenizer.PromptFormat;
 import ai.instructflow.trainer.rm.RewardModelConfig;
 import ai.instructflow.trainer.sft.SftConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -55,7 +56,7 @@ public final class RunSpecs {
     /** Every default, in one place: the trainers' own, and the platform's for labeling. */
     public static RunSpec defaults() {
         PipelineConfig d = PipelineConfig.defaults();
-        return new RunSpec(null, d.preset(), null, null, d.seed(), "cpu", RunSpec.SIMULATED, false, null,
+        return new RunSpec(null, d.preset(), null, null, PromptFormat.Template.DEFAULT, d.seed(), "cpu", RunSpec.SIMULATED, false, null,
                 new RunSpec.Demonstrations(d.demonstrations(), null, 1, null, DEADLINE_MINUTES, LEASE_MINUTES),
                 d.sft(),
                 new RunSpec.Comparisons(d.comparisonPrompts(), d.heldOutComparisons(), d.k(), d.labelers(), null,

@@ -9,6 +9,7 @@ import ai.instructflow.activities.stages.MetricsHistory;
 import ai.instructflow.activities.stages.PipelineStages;
 import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.api.error.ValidationException;
+import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.models.ModelStore;
 import ai.instructflow.api.labeling.LabelingService;
 import ai.instructflow.api.labeling.QueueView;
@@ -75,6 +76,14 @@ public class RunService {
             requireObject(errors, "base_checkpoint", resolved.baseCheckpoint());
             requireObject(errors, "base_model", resolved.baseModel() == null ? null
                     : resolved.baseModel() + "/" + ModelStore.MANIFEST);
+            if (errors.isEmpty() && resolved.baseModel() != null) {
+                try {
+                    // the separator must be one token of the model's own tokenizer: found out now, not in SFT
+                    TrainerSettings.format(resolved, runs().objects());
+                } catch (IllegalArgumentException e) {
+                    errors.add(new FieldError("prompt_format", e.getMessage()));
+                }
+            }
             requireObject(errors, "demonstrations.dataset", resolved.demonstrations().dataset());
             requireObject(errors, "comparisons.dataset", resolved.comparisons().dataset());
             requireObject(errors, "prompts.dataset", resolved.teamPrompts() ? resolved.prompts().dataset() : null);

@@ -76,7 +76,17 @@ class BaseModelRunTest {
         operator.as().body(Api.tiny("x", 10, ", \"base_model\": \"models/" + "0".repeat(64) + "\"")).post("/api/v1/runs")
                 .then().statusCode(400).body("fields[0].field", Matchers.equalTo("base_model"));
 
-        String run = operator.submit(Api.tiny("from-base", 10, ", \"base_model\": \"" + key + "\""));
+        // a separator that is not one token of this tokenizer cannot end a response: refused before the run
+        operator.as().body(Api.tiny("x", 10, ", \"base_model\": \"" + key + "\", \"prompt_format\": "
+                        + "{\"bos\": true, \"separator\": \"###\", \"end_with_eos\": false}")).post("/api/v1/runs")
+                .then().statusCode(400).body("fields[0].field", Matchers.equalTo("prompt_format"));
+        operator.as().body(Api.tiny("x", 10, ", \"prompt_format\": {\"bos\": false, \"separator\": \"\\n\", "
+                        + "\"end_with_eos\": true}")).post("/api/v1/runs")
+                .then().statusCode(400).body("fields[0].field", Matchers.equalTo("prompt_format"));
+
+        // the model's own format: no BOS, responses end with <|endoftext|>
+        String run = operator.submit(Api.tiny("from-base", 10, ", \"base_model\": \"" + key + "\", \"prompt_format\": "
+                + "{\"bos\": false, \"separator\": \"\\n\", \"end_with_eos\": true}"));
         JsonPath done = operator.awaitEnd(run, Duration.ofMinutes(10));
         assertEquals("succeeded", done.getString("status"), done.prettify());
         List<String> completions = operator.as().body(Map.of("stage", "ppo", "prompts", List.of("upper: cat")))

@@ -1,5 +1,7 @@
 package ai.instructflow.trainer.tokenizer;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.Arrays;
 
 /**
@@ -14,6 +16,9 @@ public final class PromptFormat {
     public static final int STOP = '\n';
 
     /**
+     * How a prompt and its response become one sequence; a run spec's {@code prompt_format} (for a
+     * run from a base model, whose pretraining fixed what its special tokens mean).
+     *
      * @param bos start the prompt with the tokenizer's BOS
      * @param separator text after the prompt, encoded on its own; occurrences inside a prompt (and,
      *     unless the response ends with EOS, inside a response) become spaces, so the model only
@@ -21,6 +26,7 @@ public final class PromptFormat {
      * @param endWithEos the response ends with the tokenizer's EOS; otherwise with the separator,
      *     which must then be a single token
      */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Template(boolean bos, String separator, boolean endWithEos) {
 
         /** BOS, prompt, "\n", response, "\n": the format every run used before templates existed. */
