@@ -6,6 +6,7 @@ import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.workflows.labeling.LabelBatch;
 import ai.instructflow.activities.stages.Artifacts;
 import ai.instructflow.workflows.Artifact;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,15 +81,40 @@ public final class LabelStore {
         return read;
     }
 
-    /** Stores one submission's labels; the returned batch is what the queue's submit update references. */
-    public LabelBatch putLabels(String prefix, String labeler, String submissionId, List<Label> labels) {
-        String key = prefix + "labels/" + URLEncoder.encode(labeler, StandardCharsets.UTF_8) + "/" + submissionId + ".jsonl";
-        ObjectStore.Stored stored = objects.put(key, out -> {
+    /** One submission's labels as stored, and whether this call wrote them (they were not there before). */
+    public record StoredLabels(LabelBatch batch, boolean written) {}
+
+    /**
+     * Stores one submission's labels under a key named by their content, so a stored label file never
+     * changes: a submission sent again with other content is another object, and the one a queue
+     * counted stays as it was. The returned batch is what the queue's submit update references.
+     */
+    public StoredLabels putLabels(String prefix, String labeler, String submissionId, List<Label> labels) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
             for (Label label : labels) {
-                JsonLines.write(out, label);
+                JsonLines.write(bytes, label);
             }
-        }, JSONL);
-        return new LabelBatch(labeler, submissionId, labels.stream().map(Label::task).toList(), key, stored.sha256());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] content = bytes.toByteArray();
+        String sha256 = HexFormat.of().formatHex(ObjectStore.sha256Digest().digest(content));
+        String key = prefix + "labels/" + URLEncoder.encode(labeler, StandardCharsets.UTF_8) + "/" + submissionId + "-"
+                + sha256 + ".jsonl";
+        boolean written = !objects.exists(key);
+        if (written) {
+            objects.put(key, content, JSONL);
+        }
+        return new StoredLabels(new LabelBatch(labeler, submissionId, labels.stream().map(Label::task).toList(), key, sha256),
+                written);
+    }
+
+    /** Removes labels this process stored for a submission the queue refused: nothing refers to them. */
+    public void deleteRefused(StoredLabels stored) {
+        if (stored.written()) {
+            objects.delete(stored.batch().key());
+        }
     }
 
     public void putAccepted(String prefix, int chunk, List<LabelBatch> batches) {

@@ -77,9 +77,19 @@ public final class LabelingClient {
             throw new LabelingException(LabelingException.Reason.INVALID, "invalid submission: " + errors.stream()
                     .map(e -> e.field() + " " + e.reason()).collect(java.util.stream.Collectors.joining("; ")), errors);
         }
-        LabelBatch batch = store.putLabels(spec.prefix(), labeler, submissionId, labels);
-        SubmitAck ack = call(runId, stage, () -> queue(runId, stage).submit(batch));
+        LabelStore.StoredLabels stored = store.putLabels(spec.prefix(), labeler, submissionId, labels);
+        LabelBatch batch = stored.batch();
+        SubmitAck ack;
+        try {
+            ack = call(runId, stage, () -> queue(runId, stage).submit(batch));
+        } catch (LabelingException e) {
+            store.deleteRefused(stored);
+            throw e;
+        }
         if (ack.refused() != null) {
+            // a refusal is never counted, so nothing refers to what was stored for it; a duplicate's
+            // file may be the counted one (sent twice at once), so it stays
+            store.deleteRefused(stored);
             throw refusal(ack.refused(), ack.reason());
         }
         if (ack.accepted()) {

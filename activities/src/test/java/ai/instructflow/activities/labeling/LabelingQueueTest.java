@@ -42,6 +42,7 @@ class LabelingQueueTest {
 
     static Infrastructure infra;
     static WorkflowClient client;
+    static ObjectStore objects;
     static LabelStore store;
     static LabelingClient labeling;
     static PlatformWorker worker;
@@ -51,7 +52,8 @@ class LabelingQueueTest {
         infra = Infrastructure.start(InfraSettings.from(Map.of("INSTRUCTFLOW_DATA_DIR", data.toString())), 0, 0);
         client = TemporalConnection.connect(infra.settings());
         RunStore runs = new RunStore(new ObjectStore(StorageConfig.from(infra.settings())));
-        store = new LabelStore(runs.objects());
+        objects = runs.objects();
+        store = new LabelStore(objects);
         labeling = new LabelingClient(client, store, new SimpleMeterRegistry());
         worker = new PlatformWorker(client, runs, WorkerSettings.from(Map.of()), new SimpleMeterRegistry()).start();
     }
@@ -166,5 +168,29 @@ class LabelingQueueTest {
         assertEquals(1, accepted.size());
         assertEquals("zero", store.labels(accepted).get(0).completion());
         assertNull(store.labels(accepted).get(0).ranks());
+    }
+
+    @Test
+    void aCountedLabelNeverChangesAndARefusedSubmissionLeavesNothingStored() {
+        QueueSpec spec = open("integrity", 2, 1, 2, 600);
+        assertEquals(0, lease("integrity", "mallory"));
+        answer("integrity", "mallory", 0, "five");
+        // the same submission id again, with other content: acknowledged as the duplicate it is
+        assertTrue(labeling.submit("integrity", "collect-demonstrations", "mallory", "mallory-0",
+                List.of(new Label(0, "mallory", "something else", null))).duplicate());
+        // and an id reused for a task never leased, and a task leased to no one: refused
+        assertThrows(LabelingException.class, () -> labeling.submit("integrity", "collect-demonstrations", "mallory",
+                "mallory-0", List.of(new Label(1, "mallory", "one", null))));
+        assertThrows(LabelingException.class, () -> answer("integrity", "eve", 1, "one"));
+        String labels = spec.prefix() + "labels/";
+        assertEquals(2, objects.list(labels).size(),
+                "the counted file and the duplicate's; nothing for the refused ones: " + objects.list(labels));
+        assertTrue(objects.list(labels + "eve/").isEmpty());
+
+        assertEquals(1, lease("integrity", "mallory"));
+        answer("integrity", "mallory", 1, "one");
+        assertEquals("quota", result("integrity").endedBy());
+        assertEquals(List.of("five", "one"), store.labels(store.accepted(spec.prefix())).stream()
+                .map(Label::completion).toList(), "the counted label is the one first sent, intact");
     }
 }
