@@ -48,7 +48,10 @@ INSTRUCTFLOW_DATA_DIR="$work/platform" \
 serve_pid=$!
 for _ in $(seq 1 240); do grep -q "^InstructFlow is serving" "$work/serve.log" && break; sleep 0.5; done
 grep -q "^InstructFlow is serving" "$work/serve.log" || fail "serve did not start: $(tail -5 "$work/serve.log")"
-platform=(-e INSTRUCTFLOW_TEMPORAL_TARGET=127.0.0.1:17233 -e INSTRUCTFLOW_S3_ENDPOINT=http://127.0.0.1:19000)
+# the embedded store made its keys beside its data; the worker container is given them
+{ read -r s3_access; read -r s3_secret; } < "$work/platform/s3-credentials"
+platform=(-e INSTRUCTFLOW_TEMPORAL_TARGET=127.0.0.1:17233 -e INSTRUCTFLOW_S3_ENDPOINT=http://127.0.0.1:19000
+  -e INSTRUCTFLOW_S3_ACCESS_KEY="$s3_access" -e INSTRUCTFLOW_S3_SECRET_KEY="$s3_secret")
 
 started=$(date +%s.%N)
 "${run[@]}" -d --name instructflow-smoke-worker "${platform[@]}" -e INSTRUCTFLOW_METRICS_PORT=19465 "$worker" >/dev/null

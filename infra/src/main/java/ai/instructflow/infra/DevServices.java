@@ -54,7 +54,6 @@ public final class DevServices {
         if (args.isEmpty()) {
             throw new IllegalArgumentException("no service (temporal or s3)");
         }
-        InfraSettings defaults = InfraSettings.from(env);
         List<String> options = new ArrayList<>(args.subList(1, args.size()));
         String host = option(options, "--host", "127.0.0.1");
         switch (args.get(0)) {
@@ -67,6 +66,7 @@ public final class DevServices {
                 return temporal;
             }
             case "s3" -> {
+                InfraSettings defaults = InfraSettings.from(env);
                 int port = port(option(options, "--port", "9000"));
                 Path dir = Path.of(option(options, "--dir", defaults.dataDir().resolve("s3").toString()));
                 noneLeft(options);
@@ -74,7 +74,7 @@ public final class DevServices {
                 System.out.println("S3 on " + s3.endpoint() + ", objects in " + dir.toAbsolutePath()
                         + "\njoin with: INSTRUCTFLOW_S3_ENDPOINT=" + s3.endpoint()
                         + (env.containsKey("INSTRUCTFLOW_S3_ACCESS_KEY") ? " and the same INSTRUCTFLOW_S3_ACCESS_KEY / _SECRET_KEY"
-                        : " (keys: InfraSettings' defaults)"));
+                        : " (keys in " + defaults.dataDir().resolve(LocalS3Credentials.FILE) + ", owner-only)"));
                 return s3;
             }
             default -> throw new IllegalArgumentException("unknown service '" + args.get(0) + "' (temporal or s3)");

@@ -17,7 +17,8 @@ import java.util.Map;
  * instructflow.temporal.tls-cert   client certificate (PEM) for mTLS       [none: plain gRPC]
  * instructflow.temporal.tls-key    its PKCS#8 private key (PEM)
  * instructflow.s3.endpoint         e.g. https://minio.example:9000         [embedded]
- * instructflow.s3.access-key / instructflow.s3.secret-key                  [instructflow / instructflow-secret]
+ * instructflow.s3.access-key / instructflow.s3.secret-key   required for an external endpoint; for
+ *                                  the embedded one, made once per data dir  [data-dir/s3-credentials]
  * instructflow.s3.bucket                                                   [instructflow]
  * instructflow.s3.region                                                   [us-east-1]
  * instructflow.data-dir            the embedded store's folder and tokens  [~/.instructflow]
@@ -39,17 +40,40 @@ public record InfraSettings(String temporalTarget, String namespace, String tlsC
     }
 
     public static InfraSettings from(SettingSource settings) {
+        String endpoint = settings.get("instructflow.s3.endpoint", EMBEDDED);
+        Path dataDir = Path.of(settings.get("instructflow.data-dir", System.getProperty("user.home") + "/.instructflow"));
+        LocalS3Credentials.Keys keys = s3Keys(settings, endpoint, dataDir);
         return new InfraSettings(
                 settings.get("instructflow.temporal.target", EMBEDDED),
                 settings.get("instructflow.temporal.namespace", "default"),
                 settings.get("instructflow.temporal.tls-cert").orElse(null),
                 settings.get("instructflow.temporal.tls-key").orElse(null),
-                settings.get("instructflow.s3.endpoint", EMBEDDED),
-                settings.get("instructflow.s3.access-key", "instructflow"),
-                settings.get("instructflow.s3.secret-key", "instructflow-secret"),
+                endpoint, keys.accessKey(), keys.secretKey(),
                 settings.get("instructflow.s3.bucket", "instructflow"),
                 settings.get("instructflow.s3.region", "us-east-1"),
-                Path.of(settings.get("instructflow.data-dir", System.getProperty("user.home") + "/.instructflow")));
+                dataDir);
+    }
+
+    /**
+     * Configured keys; else the embedded store's own, made once per data folder (also found by a
+     * local process joining that store by its endpoint). An external store's come from configuration only.
+     */
+    private static LocalS3Credentials.Keys s3Keys(SettingSource settings, String endpoint, Path dataDir) {
+        String access = settings.get("instructflow.s3.access-key").orElse(null);
+        String secret = settings.get("instructflow.s3.secret-key").orElse(null);
+        if (access != null && secret != null) {
+            return new LocalS3Credentials.Keys(access, secret);
+        }
+        if (access != null || secret != null) {
+            throw new IllegalArgumentException("set both " + SettingSource.variable("instructflow.s3.access-key") + " and "
+                    + SettingSource.variable("instructflow.s3.secret-key") + ", or neither");
+        }
+        if (EMBEDDED.equals(endpoint) || LocalS3Credentials.exist(dataDir)) {
+            return LocalS3Credentials.of(dataDir);
+        }
+        throw new IllegalArgumentException("the S3 endpoint " + endpoint + " needs its credentials: set "
+                + SettingSource.variable("instructflow.s3.access-key") + " and "
+                + SettingSource.variable("instructflow.s3.secret-key"));
     }
 
     public boolean embeddedTemporal() {

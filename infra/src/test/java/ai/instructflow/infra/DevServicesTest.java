@@ -21,9 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DevServicesTest {
 
     @Test
-    void temporalServesTheFrontendApi() throws Exception {
+    void temporalServesTheFrontendApi(@TempDir Path data) throws Exception {
         try (EmbeddedTemporal temporal = (EmbeddedTemporal) DevServices.start(List.of("temporal", "--port", "0"), Map.of())) {
-            InfraSettings settings = InfraSettings.from(Map.of("INSTRUCTFLOW_TEMPORAL_TARGET", temporal.target()));
+            InfraSettings settings = InfraSettings.from(Map.of("INSTRUCTFLOW_TEMPORAL_TARGET", temporal.target(),
+                    "INSTRUCTFLOW_DATA_DIR", data.toString()));
             WorkflowClient client = TemporalConnection.connect(settings);
             try {
                 assertEquals(ServingStatus.SERVING, client.getWorkflowServiceStubs().healthCheck().getStatus());

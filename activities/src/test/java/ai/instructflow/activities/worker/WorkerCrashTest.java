@@ -94,6 +94,9 @@ class WorkerCrashTest {
                 WorkerMain.class.getName());
         pb.environment().put("INSTRUCTFLOW_TEMPORAL_TARGET", infra.temporalTarget());
         pb.environment().put("INSTRUCTFLOW_S3_ENDPOINT", infra.s3Endpoint());
+        // an external endpoint, as the worker sees it: its keys come from configuration
+        pb.environment().put("INSTRUCTFLOW_S3_ACCESS_KEY", infra.s3AccessKey());
+        pb.environment().put("INSTRUCTFLOW_S3_SECRET_KEY", infra.s3SecretKey());
         pb.environment().put("INSTRUCTFLOW_PROGRESS_MS", "500");
         pb.environment().put("INSTRUCTFLOW_METRICS_PORT", "0");
         pb.redirectErrorStream(true);

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.models.ModelArchive;
 import ai.instructflow.activities.registry.StageManifest;
+import ai.instructflow.activities.stages.Artifacts;
 import ai.instructflow.api.error.ValidationException;
 import ai.instructflow.trainer.hf.Gpt2Export;
 import ai.instructflow.trainer.model.GPT;
@@ -58,7 +59,8 @@ public class ModelExport {
         Artifact artifact = m.artifacts.stream().filter(a -> a.name().equals("model")).findFirst().orElseThrow();
         Tokenizer tokenizer = TrainerSettings.format(runs.runs().spec(runId).orElseThrow(), runs.runs().objects()).tokenizer();
         Path dir;
-        try (GPT model = runs.runs().objects().read(artifact.key(), Checkpoint::read).model(PREFIXES.get(stage), Device.cpu())) {
+        try (GPT model = new Artifacts(runs.runs().objects()).load(artifact, Checkpoint::read)
+                .model(PREFIXES.get(stage), Device.cpu())) {
             dir = Files.createTempDirectory("instructflow-export-");
             if (stage == Stage.RM) {
                 Gpt2Export.rewardModel(model, tokenizer, dir);

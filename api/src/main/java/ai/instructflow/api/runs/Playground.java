@@ -2,6 +2,7 @@ package ai.instructflow.api.runs;
 
 import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.registry.StageManifest;
+import ai.instructflow.activities.stages.Artifacts;
 import ai.instructflow.api.error.ValidationException;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.Sampler;
@@ -93,7 +94,7 @@ public class Playground {
     private GPT model(Artifact artifact) {
         GPT model = models.get(artifact.sha256());
         if (model == null) {
-            Checkpoint checkpoint = runs.runs().objects().read(artifact.key(), Checkpoint::read);
+            Checkpoint checkpoint = new Artifacts(runs.runs().objects()).load(artifact, Checkpoint::read);
             model = checkpoint.model("policy/", Device.cpu());
             models.put(artifact.sha256(), model);
             if (models.size() > CACHED_MODELS) {

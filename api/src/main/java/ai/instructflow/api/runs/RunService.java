@@ -11,6 +11,7 @@ import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.api.error.ValidationException;
 import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.models.ModelStore;
+import ai.instructflow.activities.stages.Artifacts;
 import ai.instructflow.api.labeling.LabelingService;
 import ai.instructflow.api.labeling.QueueView;
 import ai.instructflow.api.platform.Platform;
@@ -39,8 +40,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -224,12 +223,9 @@ public class RunService {
         Map<String, String> stages = new LinkedHashMap<>();
         run.stages().forEach(s -> stages.put(s.stage(), s.status()));
         report.put("stages", stages);
-        try {
-            Artifact saved = evaluation.artifacts().stream().filter(a -> a.name().equals("report")).findFirst().orElseThrow();
-            report.putAll(RunStore.JSON.readValue(runs().objects().get(saved.key()), Map.class));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Artifact saved = evaluation.artifacts().stream().filter(a -> a.name().equals("report")).findFirst().orElseThrow();
+        // read against the sha256 its stage recorded: a report changed in the bucket is refused, not served
+        report.putAll(new Artifacts(runs().objects()).load(saved, in -> RunStore.JSON.readValue(in, Map.class)));
         if (run.timing() != null) {
             report.put("orchestration_overhead", run.timing().orchestrationOverhead());
         }

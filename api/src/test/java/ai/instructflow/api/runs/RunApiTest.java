@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.instructflow.api.auth.AdminToken;
+import ai.instructflow.api.platform.Platform;
 import ai.instructflow.api.auth.TokenIssuer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -42,6 +43,9 @@ class RunApiTest {
 
     @Inject
     TokenIssuer issuer;
+
+    @Inject
+    Platform platform;
 
     Api api;
 
@@ -92,6 +96,12 @@ class RunApiTest {
                 .body("run_id", equalTo(id)).body("stages.ppo", equalTo("succeeded"))
                 .body("$", org.hamcrest.Matchers.hasKey("win_rate")).body("$", org.hamcrest.Matchers.hasKey("rm_accuracy"));
         api.as().get("/api/v1/runs?status=succeeded").then().statusCode(200).body("runs.id", hasItems(id));
+
+        // a report changed in the bucket after its stage recorded it is refused, never served
+        platform.runs().objects().put("runs/" + id + "/evaluate/report.json",
+                "{\"win_rate\": 0.99}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
+        api.as().get("/api/v1/runs/" + id + "/report").then().statusCode(500)
+                .body("error", equalTo("internal error")).body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("win_rate")));
     }
 
     @Test
