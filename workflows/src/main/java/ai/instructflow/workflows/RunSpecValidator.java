@@ -47,9 +47,7 @@ public final class RunSpecValidator {
         oneOf("preset", s.preset(), PRESETS);
         oneOf("resources", s.resources(), RESOURCES);
         oneOf("labelers", s.labelers(), LABELERS);
-        if (s.baseCheckpoint() != null && s.baseCheckpoint().isBlank()) {
-            fail("base_checkpoint", "must be an object key in the platform's bucket");
-        }
+        objectKey("base_checkpoint", s.baseCheckpoint(), "a checkpoint");
         if (s.baseModel() != null && !s.baseModel().matches("models/[0-9a-f]{64}")) {
             fail("base_model", "must be a model's key, models/<sha256>, as POST /api/v1/models returns it");
         }
@@ -186,8 +184,18 @@ public final class RunSpecValidator {
     }
 
     private void dataset(String field, String key) {
-        if (key != null && key.isBlank()) {
-            fail(field, "must be an object key of a JSONL file");
+        objectKey(field, key, "a JSONL file");
+    }
+
+    /** A key in the platform's bucket: relative, no "." or ".." segments, printable, bounded. */
+    private void objectKey(String field, String key, String what) {
+        if (key == null) {
+            return;
+        }
+        boolean climbs = Arrays.stream(key.split("/", -1)).anyMatch(p -> p.isEmpty() || p.equals(".") || p.equals(".."));
+        if (key.isBlank() || key.length() > 1024 || climbs || !key.matches("[A-Za-z0-9._~!$&'()*+,;=:@/-]+")) {
+            fail(field, "must be the object key of " + what + " in the platform's bucket (e.g. runs/<id>/sft/model.ckpt), "
+                    + "relative, without '.' or '..' segments");
         }
     }
 

@@ -35,6 +35,7 @@ public final class RunStore {
     public static final ObjectMapper JSON = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(SerializationFeature.INDENT_OUTPUT);
+    private static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile("\\d{8}-\\d{6}-[0-9a-f]{6}");
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -76,12 +77,17 @@ public final class RunStore {
         write(prefix(record.id()) + "run.json", record);
     }
 
+    /** Whether {@code id} has the shape {@link #newRunId} gives: anything else names no run, and no key. */
+    public static boolean isRunId(String id) {
+        return id != null && RUN_ID.matcher(id).matches();
+    }
+
     public Optional<RunRecord> run(String runId) {
-        return read(prefix(runId) + "run.json", RunRecord.class);
+        return isRunId(runId) ? read(prefix(runId) + "run.json", RunRecord.class) : Optional.empty();
     }
 
     public Optional<RunSpec> spec(String runId) {
-        return read(prefix(runId) + "spec.json", RunSpec.class);
+        return isRunId(runId) ? read(prefix(runId) + "spec.json", RunSpec.class) : Optional.empty();
     }
 
     /** Every run, newest first. */
@@ -95,7 +101,7 @@ public final class RunStore {
     }
 
     public Optional<StageManifest> stage(String runId, Stage stage) {
-        return read(stagePrefix(runId, stage) + "manifest.json", StageManifest.class);
+        return isRunId(runId) ? read(stagePrefix(runId, stage) + "manifest.json", StageManifest.class) : Optional.empty();
     }
 
     public void save(String runId, StageManifest manifest) {

@@ -103,7 +103,7 @@ public class RunService {
                     page < 0 ? "must be >= 0" : "must be between 1 and 200")));
         }
         List<RunRecord> all = all().stream().filter(r -> status == null || status.equals(r.status())).toList();
-        int from = Math.min(all.size(), page * size);
+        int from = (int) Math.min(all.size(), (long) page * size);
         return new RunPage(all.subList(from, Math.min(all.size(), from + size)), page, size, all.size());
     }
 
