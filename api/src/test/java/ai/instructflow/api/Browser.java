@@ -14,6 +14,7 @@ import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -70,6 +71,8 @@ public final class Browser implements AutoCloseable {
             throw e;
         }
         wait = new WebDriverWait(driver, WAIT);
+        // the pages re-render what they show (the queue's progress, say): an element found a moment ago may be gone
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     private static void requireExecutable(Path path) {
@@ -107,11 +110,12 @@ public final class Browser implements AutoCloseable {
 
     /** Waits until the element is visible and its text contains {@code text}; returns its whole text. */
     public String waitForText(String css, String text) {
-        until(ExpectedConditions.and(
-                ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)),
-                ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text)),
-                () -> css + " containing \"" + text + "\"");
-        return text(css);
+        // the text is read in the same look that found it, so a re-render in between cannot make it stale
+        return until(d -> {
+            WebElement element = d.findElement(By.cssSelector(css));
+            String shown = element.isDisplayed() ? element.getText() : null;
+            return shown != null && shown.contains(text) ? shown : null;
+        }, () -> css + " containing \"" + text + "\"");
     }
 
     /** The element's visible text now, without waiting. */

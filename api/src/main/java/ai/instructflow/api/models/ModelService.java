@@ -2,6 +2,7 @@ package ai.instructflow.api.models;
 
 import ai.instructflow.activities.models.ModelArchive;
 import ai.instructflow.activities.models.ModelStore;
+import ai.instructflow.activities.models.ScratchFolder;
 import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.api.error.ValidationException;
 import ai.instructflow.api.platform.Platform;
@@ -13,9 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** Checking and storing base models; the files go through a scratch folder that is always removed. */
 @ApplicationScoped
@@ -32,16 +31,13 @@ public class ModelService {
     Platform platform;
 
     public ModelStore.StoredModel upload(InputStream zip) throws IOException {
-        Path dir = Files.createTempDirectory("instructflow-model-");
-        try {
+        try (ScratchFolder scratch = ScratchFolder.create("instructflow-model-")) {
             try {
-                ModelArchive.unpack(zip, dir, MAX_BYTES);
+                ModelArchive.unpack(zip, scratch.path(), MAX_BYTES);
             } catch (ModelArchive.BadArchive e) {
                 throw new ValidationException(List.of(new FieldError("archive", e.getMessage())));
             }
-            return store(dir);
-        } finally {
-            delete(dir);
+            return store(scratch.path());
         }
     }
 
@@ -56,8 +52,8 @@ public class ModelService {
         if (keys.isEmpty()) {
             throw new ValidationException(List.of(new FieldError("folder", "no objects under '" + prefix + "'")));
         }
-        Path dir = Files.createTempDirectory("instructflow-model-");
-        try {
+        try (ScratchFolder scratch = ScratchFolder.create("instructflow-model-")) {
+            Path dir = scratch.path();
             for (String key : keys) {
                 Path file = dir.resolve(key.substring(prefix.length())).normalize();
                 if (!file.startsWith(dir)) {
@@ -67,8 +63,6 @@ public class ModelService {
                 objects.read(key, in -> Files.copy(in, file));
             }
             return store(dir);
-        } finally {
-            delete(dir);
         }
     }
 
@@ -82,14 +76,6 @@ public class ModelService {
         } catch (UnsupportedCheckpointException e) {
             throw new ValidationException(e.problems().stream()
                     .map(p -> new FieldError(p.subject(), p.message())).toList());
-        }
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

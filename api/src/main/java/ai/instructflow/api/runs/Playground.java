@@ -1,7 +1,6 @@
 package ai.instructflow.api.runs;
 
 import ai.instructflow.activities.TrainerSettings;
-import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.activities.stages.Artifacts;
 import ai.instructflow.api.error.ValidationException;
 import ai.instructflow.trainer.model.GPT;
@@ -11,14 +10,11 @@ import ai.instructflow.trainer.tokenizer.PromptFormat;
 import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.workflows.Artifact;
 import ai.instructflow.workflows.FieldError;
-import ai.instructflow.workflows.RunStatus;
 import ai.instructflow.workflows.Stage;
 import ai.djl.Device;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.ClientErrorException;
-import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,10 +60,7 @@ public class Playground {
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
-        StageManifest m = runs.runs().stage(runId, stage).filter(s -> RunStatus.SUCCEEDED.equals(s.status))
-                .orElseThrow(() -> new ClientErrorException("stage " + stage.id() + " of run " + runId
-                        + " has not produced a model yet", Response.Status.CONFLICT));
-        Artifact artifact = m.artifacts.stream().filter(a -> a.name().equals("model")).findFirst().orElseThrow();
+        Artifact artifact = runs.model(runId, stage);
         PromptFormat format = TrainerSettings.format(runs.runs().spec(runId).orElseThrow(), runs.runs().objects());
         synchronized (models) {
             GPT model = model(artifact);

@@ -236,6 +236,14 @@ public class RunService {
         return platform.runs();
     }
 
+    /** The model {@code stage} of the run produced; 409 while it has produced none. */
+    Artifact model(String runId, Stage stage) {
+        return runs().stage(runId, stage).filter(s -> RunStatus.SUCCEEDED.equals(s.status))
+                .flatMap(m -> m.artifacts.stream().filter(a -> a.name().equals("model")).findFirst())
+                .orElseThrow(() -> new ClientErrorException("stage " + stage.id() + " of run " + runId
+                        + " has not produced a model yet", Response.Status.CONFLICT));
+    }
+
     RunRecord record(String id) {
         return runs().run(id).orElseThrow(() -> new NotFoundException("no run '" + id + "'"));
     }
