@@ -25,10 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.OptionalDouble;
-import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * The verdict (InstructGPT section 4, figure 1): held-out labelers compare the PPO policy with its
@@ -136,56 +132,24 @@ public final class EvaluateStage implements CollectStage<Verdict> {
         }
     }
 
-    /**
-     * The people's verdict: PPO's win rate over SFT (ties half) over every verdict, per judge, the
-     * judges' agreement and mean ratings; beside it the simulated judges' verdict where they can judge.
-     */
+    /** The people's verdict, and beside it the simulated judges' where they can judge these prompts. */
     private StageRunner.Output byPeople(StageWork work) {
         Collected labels = work.collected();
         List<Verdict> verdicts = new ArrayList<>();
         for (var label : labels.labels()) {
             verdicts.add(taskKind().row(labels.tasks().get(label.task()), label, work.recipe().format()));
         }
-        if (verdicts.isEmpty()) {
-            throw new IllegalArgumentException("evaluate: the verdict queue ended (" + labels.queue().endedBy()
-                    + ") before anyone judged; at least one verdict is needed");
-        }
-        WinRate overall = winRate(verdicts);
-        Double agreement = taskKind().agreement(labels.tasks(), labels.labels());
+        PeoplesVerdict verdict = new PeoplesVerdict(group(work.in().spec()), labels.tasks().size(), verdicts,
+                taskKind().agreement(labels.tasks(), labels.labels()));
+        WinRate overall = verdict.overall();
         MetricValues metrics = new MetricValues().putAll(labels.metrics()).put(WIN_RATE, overall.rate())
                 .put(WIN_RATE_CI_LOW, overall.ciLow()).put(WIN_RATE_CI_HIGH, overall.ciHigh());
-        if (agreement != null) {
-            metrics.put(JUDGE_AGREEMENT, agreement);
+        if (verdict.agreement() != null) {
+            metrics.put(JUDGE_AGREEMENT, verdict.agreement());
         }
-        Map<String, List<Verdict>> byJudge = new TreeMap<>();
-        verdicts.forEach(v -> byJudge.computeIfAbsent(v.judge(), j -> new ArrayList<>()).add(v));
-        List<Map<String, Object>> perJudge = new ArrayList<>();
-        byJudge.forEach((judge, theirs) -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("judge", judge);
-            row.put("verdicts", theirs.size());
-            row.put("win_rate", winRate(theirs).rate());
-            perJudge.add(row);
-        });
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("verdict", "human");
-        report.put("judges", byJudge.size());
-        report.put("held_out_prompts", labels.tasks().size());
-        report.put("verdicts", verdicts.size());
-        report.put("ties", verdicts.stream().filter(v -> v.winner() == Verdict.Winner.TIE).count());
-        report.put("win_rate", overall.rate());
-        report.put("win_rate_ci_low", overall.ciLow());
-        report.put("win_rate_ci_high", overall.ciHigh());
-        report.put("judge_agreement", agreement);
-        report.put("per_judge", perJudge);
-        report.put("ppo_mean_rating", meanRating(verdicts, Verdict::ppoRating));
-        report.put("sft_mean_rating", meanRating(verdicts, Verdict::sftRating));
+        Map<String, Object> report = verdict.toMap();
         report.put("rm_accuracy", rmAccuracy(work));
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
-                "PPO over SFT, judged by %d people of group '%s' on %d held-out prompts: %s%n",
-                byJudge.size(), group(work.in().spec()), labels.tasks().size(), overall));
-        perJudge.forEach(row -> text.append(String.format(Locale.ROOT, "  %s: %.1f%% of %d%n", row.get("judge"),
-                100 * (double) row.get("win_rate"), (int) row.get("verdicts"))));
+        StringBuilder text = new StringBuilder(verdict.toText());
         if (work.recipe().prompts().simulatable()) {
             Simulated simulated = simulatedVerdict(work);
             report.put("simulated", simulated.report().toMap());
@@ -193,16 +157,6 @@ public final class EvaluateStage implements CollectStage<Verdict> {
                     simulated.report().toText()));
         }
         return new StageRunner.Output(saveReport(work, report, text.toString()), metrics.map());
-    }
-
-    private static WinRate winRate(List<Verdict> verdicts) {
-        return WinRate.of(verdicts.stream().mapToDouble(Verdict::ppoOutcome).toArray());
-    }
-
-    /** Mean of the ratings given, null when no judge rated. */
-    private static Double meanRating(List<Verdict> verdicts, Function<Verdict, Integer> rating) {
-        OptionalDouble mean = verdicts.stream().map(rating).filter(Objects::nonNull).mapToInt(Integer::intValue).average();
-        return mean.isPresent() ? mean.getAsDouble() : null;
     }
 
     /** A team's prompts without judges: what can be measured, labelled as the proxy it is. */
