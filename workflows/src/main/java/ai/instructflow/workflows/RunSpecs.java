@@ -1,9 +1,9 @@
 package ai.instructflow.workflows;
 
 import ai.instructflow.trainer.pipeline.PipelineConfig;
-import ai.instructflow.trainer.tokenizer.PromptFormat;
 import ai.instructflow.trainer.rm.RewardModelConfig;
 import ai.instructflow.trainer.sft.SftConfig;
+import ai.instructflow.trainer.tokenizer.PromptFormat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -8,12 +8,12 @@ import ai.instructflow.activities.stages.PipelineStage;
 import ai.instructflow.activities.stages.PipelineStages;
 import ai.instructflow.activities.stages.StageRunner;
 import ai.instructflow.activities.storage.ObjectStore;
+import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.pipeline.Recipe;
 import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageInput;
 import ai.instructflow.workflows.StageSeeds;
-import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.workflows.labeling.Admission;
 import ai.instructflow.workflows.labeling.LabelBatch;
 import ai.instructflow.workflows.labeling.LabelingActivities;
@@ -29,8 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A collect stage's labeling around its queue workflow: the tasks (suite prompts to answer, or K

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ai.instructflow.workflows.FieldError;
 import ai.instructflow.workflows.labeling.LabelingKind;
-import ai.instructflow.workflows.labeling.QueueSpec;
 import ai.instructflow.workflows.labeling.LabelingQueues;
+import ai.instructflow.workflows.labeling.QueueSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,17 +1,17 @@
 package ai.instructflow.api.runs;
 
+import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.metrics.SharedMetrics;
 import ai.instructflow.activities.metrics.StageMetric;
+import ai.instructflow.activities.models.ModelStore;
 import ai.instructflow.activities.registry.RunRecord;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
+import ai.instructflow.activities.stages.Artifacts;
 import ai.instructflow.activities.stages.MetricsHistory;
 import ai.instructflow.activities.stages.PipelineStages;
 import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.api.error.ValidationException;
-import ai.instructflow.activities.TrainerSettings;
-import ai.instructflow.activities.models.ModelStore;
-import ai.instructflow.activities.stages.Artifacts;
 import ai.instructflow.api.labeling.LabelingService;
 import ai.instructflow.api.labeling.QueueView;
 import ai.instructflow.api.platform.Platform;

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.instructflow.api.auth.AdminToken;
-import ai.instructflow.api.platform.Platform;
 import ai.instructflow.api.auth.TokenIssuer;
+import ai.instructflow.api.platform.Platform;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
