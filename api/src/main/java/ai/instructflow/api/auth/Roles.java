@@ -1,5 +1,6 @@
 package ai.instructflow.api.auth;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import java.util.Set;
 
 /** The roles a token can carry in its {@code groups} claim; the names are what identity providers must emit. */
@@ -15,5 +16,13 @@ public final class Roles {
     public static final Set<String> ALL = Set.of(ADMIN, OPERATOR, LABELER);
 
     private Roles() {
+    }
+
+    /**
+     * Whose labeling counts the caller may see: null (everyone's) for admins and operators, else
+     * only the caller's own.
+     */
+    public static String viewer(SecurityIdentity identity) {
+        return identity.hasRole(ADMIN) || identity.hasRole(OPERATOR) ? null : identity.getPrincipal().getName();
     }
 }

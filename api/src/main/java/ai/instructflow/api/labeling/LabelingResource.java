@@ -27,7 +27,7 @@ public class LabelingResource {
     @GET
     @Operation(summary = "The queue: counts, quota, pace, deadline and each labeler's labels")
     public QueueView queue(@PathParam("id") String id, @PathParam("stage") String stage) {
-        return labeling.queue(id, stage);
+        return labeling.queue(id, stage, Roles.viewer(identity));
     }
 
     @POST

@@ -42,12 +42,13 @@ public class LabelingService {
 
     private volatile LabelingClient client;
 
-    public List<OpenQueue> open() {
-        return open(platform.runs().runs());
+    /** The open queues as {@code viewer} sees them (null: as operators do). */
+    public List<OpenQueue> open(String viewer) {
+        return open(platform.runs().runs(), viewer);
     }
 
     /** The open queues of those of these runs that are running. */
-    public List<OpenQueue> open(List<RunRecord> runs) {
+    public List<OpenQueue> open(List<RunRecord> runs, String viewer) {
         List<OpenQueue> out = new ArrayList<>();
         for (RunRecord run : runs) {
             if (!RunStatus.RUNNING.equals(run.status())) {
@@ -55,7 +56,7 @@ public class LabelingService {
             }
             for (String stage : COLLECT) {
                 live(run.id(), stage).filter(QueueState::open).ifPresent(s ->
-                        out.add(new OpenQueue(run.id(), run.name(), stage, s.spec().kind(), QueueView.of(s))));
+                        out.add(new OpenQueue(run.id(), run.name(), stage, s.spec().kind(), QueueView.of(s, viewer))));
             }
         }
         return out;
@@ -70,15 +71,15 @@ public class LabelingService {
         }
     }
 
-    public QueueView queue(String runId, String stage) {
+    public QueueView queue(String runId, String stage, String viewer) {
         check(runId, stage);
-        return QueueView.of(client().state(runId, stage));
+        return QueueView.of(client().state(runId, stage), viewer);
     }
 
     public LeaseView lease(String runId, String stage, String labeler, String group) {
         check(runId, stage);
         LabelingClient.Leased leased = client().lease(runId, stage, labeler, group, 1);
-        QueueView queue = QueueView.of(leased.queue());
+        QueueView queue = QueueView.of(leased.queue(), labeler);
         if (leased.grant().isEmpty()) {
             return new LeaseView(null, null, leased.grant().reason(), queue);
         }
@@ -99,7 +100,7 @@ public class LabelingService {
         }
         SubmitAck ack = client().submit(runId, stage, labeler, request.submissionId(), List.of(new Label(request.taskId(),
                 labeler, request.completion(), request.ranks(), choice, request.ratings())));
-        return new SubmitView(ack.accepted(), ack.duplicate(), QueueView.of(client().state(runId, stage)));
+        return new SubmitView(ack.accepted(), ack.duplicate(), QueueView.of(client().state(runId, stage), labeler));
     }
 
     public QueueView close(String runId, String stage) {

@@ -1,6 +1,7 @@
 package ai.instructflow.api.labeling;
 
 import ai.instructflow.api.auth.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -18,9 +19,12 @@ public class OpenQueuesResource {
     @Inject
     LabelingService labeling;
 
+    @Inject
+    SecurityIdentity identity;
+
     @GET
     @Operation(summary = "Open labeling queues of running runs")
     public List<OpenQueue> open() {
-        return labeling.open();
+        return labeling.open(Roles.viewer(identity));
     }
 }

@@ -22,7 +22,16 @@ public record QueueView(String runId, String stage, LabelingKind kind, boolean o
                         String deadline, double labelsPerMinute, Map<String, Integer> labelers, Integer k,
                         Boolean ties, int maxChars) {
 
+    /** The queue as operators see it: every labeler's count. */
     public static QueueView of(QueueState s) {
+        return of(s, null);
+    }
+
+    /**
+     * The queue as {@code viewer} sees it: of the per-labeler counts, only their own, since one
+     * labeler has no business knowing who else labels (null: everyone's, for operators).
+     */
+    public static QueueView of(QueueState s, String viewer) {
         QueueSpec spec = s.spec();
         // tasks with K responses to order: demonstration queues have none
         boolean ranked = spec.k() > 0;
@@ -30,7 +39,13 @@ public record QueueView(String runId, String stage, LabelingKind kind, boolean o
         return new QueueView(spec.runId(), spec.stage(), spec.kind(), s.open(), s.endedBy(), spec.tasks(), spec.quota(),
                 spec.overlap(), s.completed(), s.labels(), s.leased(), s.available(),
                 Instant.ofEpochMilli(s.openedAt()).toString(), Instant.ofEpochMilli(spec.deadline()).toString(),
-                s.labels() / minutes, s.labelers(), ranked ? spec.k() : null, ranked ? spec.ties() : null,
+                s.labels() / minutes, viewer == null ? s.labelers() : own(s.labelers(), viewer),
+                ranked ? spec.k() : null, ranked ? spec.ties() : null,
                 TextLimits.MAX_RESPONSE_CHARS);
+    }
+
+    private static Map<String, Integer> own(Map<String, Integer> all, String viewer) {
+        Integer mine = all.get(viewer);
+        return mine == null ? Map.of() : Map.of(viewer, mine);
     }
 }

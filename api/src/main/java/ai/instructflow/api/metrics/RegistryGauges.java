@@ -89,7 +89,7 @@ public class RegistryGauges {
             Map<String, Long> byStatus = all.stream().collect(Collectors.groupingBy(RunRecord::status, Collectors.counting()));
             runsByStatus.register(STATUSES.stream()
                     .map(s -> MultiGauge.Row.of(Tags.of("status", s), byStatus.getOrDefault(s, 0L))).toList(), true);
-            List<OpenQueue> queues = labeling.open(all);
+            List<OpenQueue> queues = labeling.open(all, null);
             queues(available, queues, QueueView::available);
             queues(leased, queues, QueueView::leased);
             queues(completed, queues, QueueView::completed);

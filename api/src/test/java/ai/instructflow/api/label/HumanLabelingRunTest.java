@@ -82,6 +82,11 @@ class HumanLabelingRunTest {
         JsonPath collecting = operator.run(run);
         assertEquals(TASKS, collecting.getInt("stages[0].labeling.labelers.bob"), "the run shows per-labeler progress");
         assertEquals(TASKS, collecting.getInt("stages[0].total"));
+        // a labeler sees her own count only, not who else labels
+        assertEquals(Map.of(), new Api(alice).as().get("/api/v1/runs/" + run + "/labeling/" + DEMOS).then()
+                .statusCode(200).extract().jsonPath().getMap("labelers"));
+        assertEquals(Map.of("bob", TASKS), bob.as().get("/api/v1/runs/" + run + "/labeling/" + DEMOS).then()
+                .extract().jsonPath().getMap("labelers"));
 
         // a run cancelled while people label loses none of their labels: its resume reopens the queue where it was
         operator.as().post("/api/v1/runs/" + run + "/cancel").then().statusCode(200);
