@@ -36,6 +36,7 @@ echo "ok: java 17 runs in both images, as UID 10001, on a read-only root"
 
 set +e
 refusal="$("${run[@]}" --rm -e INSTRUCTFLOW_TEMPORAL_TARGET=127.0.0.1:1 -e INSTRUCTFLOW_S3_ENDPOINT=http://127.0.0.1:1 \
+  -e INSTRUCTFLOW_S3_ACCESS_KEY=unused -e INSTRUCTFLOW_S3_SECRET_KEY=unused \
   -e INSTRUCTFLOW_WORKER_QUEUES=gpu -e INSTRUCTFLOW_DEVICE=gpu "$worker" 2>&1)"
 code=$?
 set -e
