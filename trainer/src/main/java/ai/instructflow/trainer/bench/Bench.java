@@ -21,8 +21,10 @@ import ai.instructflow.trainer.sft.ResponseLoss;
 import ai.instructflow.trainer.tokenizer.ByteTokenizer;
 import ai.instructflow.trainer.tokenizer.PromptFormat;
 import ai.instructflow.trainer.train.Demonstration;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +37,8 @@ import java.util.Random;
 /**
  * Throughput of the trainer's real code paths on random data, one JSON object per line, with the
  * shapes of ../shared/bench/torch_reference.py so the two can be compared side by side. MFU is model
- * FLOPs per second (PaLM appendix B) over the fp32 GEMM FLOPs per second this same process measures.
+ * FLOPs per second (PaLM appendix B) over the fp32 GEMM FLOPs per second this same process measures
+ * ({@link GemmCeiling}); the last row gives each MFU beside that ceiling.
  *
  * <p>The {@code gpt2} preset is GPT-2 small (124M parameters, vocabulary 50,257, context 1,024) with
  * random weights; its defaults are sized for a 2-core CPU (batch 2, 3 steps after 1 warm-up, 4 x 32
@@ -81,9 +84,11 @@ public final class Bench {
         Bench bench = new Bench(shape, device, intOption(opts, "batch", gpt2 ? 2 : 16),
                 intOption(opts, "steps", gpt2 ? 3 : 10), intOption(opts, "warmup", gpt2 ? 1 : 2));
         List<String> only = List.of(opts.getOrDefault("only", gpt2 ? "sft,gen" : "sft,rm,gen,ppo").split(","));
-        double gemm = bench.gemmFlopsPerSecond();
+        GemmCeiling ceiling = new GemmCeiling(shape, bench.batch * (shape.context() - 1), device);
+        ceiling.measure("before", Bench::print);
+        Map<String, Object> mfu = new LinkedHashMap<>();
         if (only.contains("sft")) {
-            bench.sft(gemm);
+            mfu.put("sft", bench.sft());
         }
         if (only.contains("rm")) {
             bench.rm();
@@ -94,7 +99,16 @@ public final class Bench {
                     intOption(opts, "gen-new", gpt2 ? 32 : 64));
         }
         if (only.contains("ppo")) {
-            bench.ppo(gemm);
+            mfu.put("ppo", bench.ppo());
+        }
+        if (!mfu.isEmpty()) {
+            ceiling.measure("after", Bench::print);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("workload", "mfu");
+            out.put("gemm_gflops", ceiling.flopsPerSecond() / 1e9);
+            out.put("gemm", ceiling.bestOf());
+            mfu.forEach((workload, flops) -> out.put(workload, (double) flops / ceiling.flopsPerSecond()));
+            print(out);
         }
     }
 
@@ -111,25 +125,8 @@ public final class Bench {
         }
     }
 
-    /** Best of several 1024 x 1024 x 1024 fp32 matmuls: the ceiling the model's GEMMs are held to. */
-    private double gemmFlopsPerSecond() throws Exception {
-        int n = 1024;
-        try (NDManager m = NDManager.newBaseManager(device)) {
-            NDArray a = m.randomNormal(new Shape(n, n));
-            NDArray b = m.randomNormal(new Shape(n, n));
-            double best = Double.MAX_VALUE;
-            for (int i = 0; i < 12; i++) {
-                long t0 = System.nanoTime();
-                a.matMul(b).toFloatArray();
-                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
-            }
-            double flops = 2.0 * n * n * n / best;
-            print(Map.of("workload", "gemm", "n", n, "gflops", flops / 1e9));
-            return flops;
-        }
-    }
-
-    private void sft(double gemm) throws Exception {
+    /** @return the model FLOPs per second it trained at */
+    private double sft() throws Exception {
         try (GPT model = GPT.create(shape, device, 1, GPT.Head.LM)) {
             AdamW opt = new AdamW(model, AdamWConfig.defaults());
             model.setTrainable(true);
@@ -148,8 +145,10 @@ public final class Bench {
             double tokensPerS = steps * batch * (double) seq / secs;
             Map<String, Object> out = row("sft");
             out.put("tokens_per_s", tokensPerS);
-            out.put("mfu", tokensPerS * shape.trainFlopsPerToken(seq) / gemm);
+            double flops = tokensPerS * shape.trainFlopsPerToken(seq);
+            out.put("model_gflops", flops / 1e9);
             print(out);
+            return flops;
         }
     }
 
@@ -203,8 +202,8 @@ public final class Bench {
         }
     }
 
-    /** One PPO minibatch update as PpoTrainer runs it: policy surrogate + separate value model. */
-    private void ppo(double gemm) throws Exception {
+    /** One PPO minibatch update as PpoTrainer runs it: policy surrogate + separate value model; returns model FLOPs per second. */
+    private double ppo() throws Exception {
         try (GPT policy = GPT.create(shape, device, 4, GPT.Head.LM);
              GPT value = GPT.create(shape, device, 5, GPT.Head.SCORE)) {
             AdamW policyOpt = new AdamW(policy, AdamWConfig.defaults());
@@ -246,8 +245,10 @@ public final class Bench {
             Map<String, Object> out = row("ppo");
             out.put("tokens_per_s", tokensPerS);
             // two models trained per token: the policy and the value model
-            out.put("mfu", tokensPerS * 2 * shape.trainFlopsPerToken(seq) / gemm);
+            double flops = tokensPerS * 2 * shape.trainFlopsPerToken(seq);
+            out.put("model_gflops", flops / 1e9);
             print(out);
+            return flops;
         }
     }
 
@@ -307,7 +308,11 @@ public final class Bench {
         return OptionalLong.empty();
     }
 
-    private static void print(Map<String, Object> row) throws Exception {
-        System.out.println(JSON.writeValueAsString(row));
+    private static void print(Map<String, Object> row) {
+        try {
+            System.out.println(JSON.writeValueAsString(row));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
