@@ -22,9 +22,6 @@ public final class TrainerSettings {
 
     private TrainerSettings() {}
 
-    /** Where workers unpack the base models they train from, once each. */
-    private static final Path MODEL_CACHE = Path.of(System.getProperty("java.io.tmpdir"), "instructflow-models");
-
     /**
      * The recipe of a run: its configuration, from its base model (a stored Hugging Face folder, with
      * its tokenizer) or the preset's fresh weights, on the run's prompts (a team's file, checked whole
@@ -37,9 +34,8 @@ public final class TrainerSettings {
         if (s.baseModel() == null) {
             return new Recipe(config, prompts);
         }
-        Path folder = new ModelStore(objects).local(s.baseModel(), MODEL_CACHE);
         try {
-            return Recipe.fromBaseModel(config, folder, s.promptFormat(), prompts);
+            return Recipe.fromBaseModel(config, baseModel(s, objects), s.promptFormat(), prompts);
         } catch (UnsupportedCheckpointException e) {
             throw new IllegalStateException("stored model " + s.baseModel() + " no longer loads: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -53,11 +49,15 @@ public final class TrainerSettings {
             return new PromptFormat(new ByteTokenizer());
         }
         try {
-            return new PromptFormat(Gpt2BpeTokenizer.fromFolder(new ModelStore(objects).local(s.baseModel(), MODEL_CACHE)),
-                    s.promptFormat());
+            return new PromptFormat(Gpt2BpeTokenizer.fromFolder(baseModel(s, objects)), s.promptFormat());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The run's base model, unpacked on this machine. */
+    private static Path baseModel(RunSpec s, ObjectStore objects) {
+        return new ModelStore(objects).local(s.baseModel(), ModelStore.CACHE);
     }
 
     /** The trainer's configuration for a resolved spec on {@code device} ("cpu", "gpu", "gpu1", ...). */

@@ -35,6 +35,8 @@ public final class ModelStore {
 
     public static final String PREFIX = "models/";
     public static final String MANIFEST = "model.json";
+    /** Where a machine unpacks the stored models it uses, once each. */
+    public static final Path CACHE = Path.of(System.getProperty("java.io.tmpdir"), "instructflow-models");
 
     /** One file of a model folder, by its path inside the folder. */
     public record StoredFile(String name, String sha256, long size) {}
@@ -96,11 +98,12 @@ public final class ModelStore {
      * and moved into place whole, so a folder found there is complete.
      */
     public Path local(String key, Path cache) {
-        StoredModel model = find(key).orElseThrow(() -> new IllegalArgumentException("no model " + key));
         Path target = cache.resolve(key.substring(PREFIX.length()));
         if (Files.isDirectory(target)) {
+            // every stage and every playground call asks: the bucket is read only the first time
             return target;
         }
+        StoredModel model = find(key).orElseThrow(() -> new IllegalArgumentException("no model " + key));
         try {
             Files.createDirectories(cache);
             Path partial = Files.createTempDirectory(cache, "download-");

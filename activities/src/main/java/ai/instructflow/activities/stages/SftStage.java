@@ -29,7 +29,8 @@ public final class SftStage implements PipelineStage {
     @Override
     public Map<String, Object> settings(RunSpec spec) {
         return PipelineStage.settingsOf("seed", spec.seed(), "preset", spec.preset(),
-                "base_checkpoint", spec.baseCheckpoint(), "base_model", spec.baseModel(), "prompt_format", spec.promptFormat(), "sft", spec.sft());
+                "base_checkpoint", spec.baseCheckpoint(), "base_model", spec.baseModel(),
+                "prompt_format", spec.promptFormat(), "sft", spec.sft());
     }
 
     @Override

@@ -23,10 +23,6 @@ final class StoredModelCommand {
 
     private StoredModelCommand() {}
 
-    static boolean names(List<String> args) {
-        return args.size() >= 2 && args.get(1).matches("models/[0-9a-f]{64}");
-    }
-
     static void run(List<String> args) throws Exception {
         InfraSettings settings = InfraSettings.fromEnvironment();
         try (EmbeddedS3 s3 = settings.embeddedS3() ? EmbeddedS3.start(settings.dataDir().resolve("s3"), "127.0.0.1", 0,
@@ -38,7 +34,7 @@ final class StoredModelCommand {
             if (models.find(key).isEmpty()) {
                 throw new IllegalArgumentException("no model " + key + " in bucket " + objects.bucket());
             }
-            Path folder = models.local(key, Path.of(System.getProperty("java.io.tmpdir"), "instructflow-models"));
+            Path folder = models.local(key, ModelStore.CACHE);
             List<String> forFolder = new ArrayList<>(List.of("model"));
             forFolder.addAll(args);
             forFolder.set(2, folder.toString());

@@ -8,8 +8,9 @@ import java.util.function.Supplier;
  * Work in an NDScope of its own, so its intermediate arrays are freed the moment it returns rather
  * than when the caller's scope closes. Closing our handle never frees what autograd saved for the
  * backward pass when libtorch allocated it: libtorch holds its own reference. An array borrowing a
- * Java buffer has no such guard, which is why constants go through {@link OwnedArrays#scale}. At GPT-2 small's shape the difference is gigabytes
- * per training step (a block's attention scores and GELU partials, AdamW's full-size temporaries).
+ * Java buffer has no such guard, which is why constants go through {@link OwnedArrays#scale}. At
+ * GPT-2 small's shape the difference is gigabytes per training step (a block's attention scores and
+ * GELU partials, AdamW's full-size temporaries).
  */
 public final class Scoped {
 
