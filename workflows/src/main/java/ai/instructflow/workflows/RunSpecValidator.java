@@ -43,6 +43,8 @@ public final class RunSpecValidator {
             fail("name", "is required");
         } else if (s.name().length() > 100) {
             fail("name", "must be at most 100 characters");
+        } else if (!WellFormedText.check(s.name())) {
+            fail("name", WellFormedText.REASON);
         }
         oneOf("preset", s.preset(), PRESETS);
         oneOf("resources", s.resources(), RESOURCES);
@@ -187,15 +189,10 @@ public final class RunSpecValidator {
         objectKey(field, key, "a JSONL file");
     }
 
-    /** A key in the platform's bucket: relative, no "." or ".." segments, printable, bounded. */
     private void objectKey(String field, String key, String what) {
-        if (key == null) {
-            return;
-        }
-        boolean climbs = Arrays.stream(key.split("/", -1)).anyMatch(p -> p.isEmpty() || p.equals(".") || p.equals(".."));
-        if (key.isBlank() || key.length() > 1024 || climbs || !key.matches("[A-Za-z0-9._~!$&'()*+,;=:@/-]+")) {
-            fail(field, "must be the object key of " + what + " in the platform's bucket (e.g. runs/<id>/sft/model.ckpt), "
-                    + "relative, without '.' or '..' segments");
+        String problem = key == null ? null : ObjectKeys.problem(key, what);
+        if (problem != null) {
+            fail(field, problem);
         }
     }
 

@@ -5,15 +5,11 @@ import ai.instructflow.trainer.rm.RewardModelConfig;
 import ai.instructflow.trainer.sft.SftConfig;
 import ai.instructflow.trainer.tokenizer.PromptFormat;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -37,19 +33,7 @@ public final class RunSpecs {
     /** The labeler group human judges come from unless the spec names another. */
     public static final String JUDGE_GROUP = "held-out";
 
-    private static final ObjectMapper STRICT = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .build();
-
-    static {
-        STRICT.coercionConfigFor(LogicalType.Textual)
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-    }
+    private static final ObjectMapper STRICT = StrictJson.apply(JsonMapper.builder().build());
 
     private RunSpecs() {}
 
@@ -72,8 +56,8 @@ public final class RunSpecs {
     /** The submitted JSON over the defaults; binding errors name the field (see the class comment). */
     public static RunSpec resolve(JsonNode given) throws JsonProcessingException {
         if (given == null || !given.isObject()) {
-            // let the binder describe the shape it wanted
-            return STRICT.treeToValue(given, RunSpec.class);
+            // an absent body, JSON null, an array or a scalar: the binder's own error names the shape it wanted
+            throw MismatchedInputException.from(null, RunSpec.class, "a run spec is a JSON object");
         }
         ObjectNode spec = STRICT.valueToTree(defaults());
         merge(spec, given);

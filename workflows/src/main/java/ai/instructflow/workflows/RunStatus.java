@@ -1,5 +1,7 @@
 package ai.instructflow.workflows;
 
+import java.util.List;
+
 /** Statuses of runs and of their stages, as stored and as the API shows them (lower case). */
 public final class RunStatus {
 
@@ -10,6 +12,9 @@ public final class RunStatus {
     public static final String CANCELLED = "cancelled";
     /** The run was running when its Temporal service lost it (an embedded service restarted); resume it. */
     public static final String INTERRUPTED = "interrupted";
+
+    /** The statuses a run (not a stage) can have. */
+    public static final List<String> OF_RUNS = List.of(RUNNING, SUCCEEDED, FAILED, CANCELLED, INTERRUPTED);
 
     private RunStatus() {}
 }

@@ -5,6 +5,7 @@ import ai.instructflow.trainer.pipeline.Recipe;
 import ai.instructflow.trainer.tokenizer.PromptFormat;
 import ai.instructflow.trainer.train.Demonstration;
 import ai.instructflow.workflows.FieldError;
+import ai.instructflow.workflows.WellFormedText;
 import ai.instructflow.workflows.labeling.LabelingKind;
 import ai.instructflow.workflows.labeling.QueueSpec;
 import java.util.ArrayList;
@@ -36,8 +37,8 @@ public final class DemonstrationTasks implements TaskKind<Demonstration> {
         } else if (text.length() > TextLimits.MAX_RESPONSE_CHARS) {
             errors.add(new FieldError("completion", "must be at most " + TextLimits.MAX_RESPONSE_CHARS
                     + " characters, got " + text.length()));
-        } else if (!TextLimits.wellFormed(text)) {
-            errors.add(new FieldError("completion", "must be valid UTF-8 text without NUL characters"));
+        } else if (!WellFormedText.check(text)) {
+            errors.add(new FieldError("completion", WellFormedText.REASON));
         }
         label.refuseOthers(Set.of("completion"), "a demonstration task takes a completion", errors);
     }

@@ -12,23 +12,4 @@ public final class TextLimits {
     public static final int MAX_RESPONSE_CHARS = 4000;
 
     private TextLimits() {}
-
-    /** Java strings hold UTF-16; a lone surrogate (from a JSON escape) has no UTF-8 form, and NUL ends C strings. */
-    public static boolean wellFormed(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == 0) {
-                return false;
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
-                    return false;
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

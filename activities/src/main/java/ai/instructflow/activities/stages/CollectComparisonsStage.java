@@ -70,7 +70,7 @@ public final class CollectComparisonsStage implements CollectStage<Comparison> {
         LabelerCalibration calibration;
         if (settings.dataset() != null) {
             List<Comparison> all = work.userObject("comparisons.dataset", settings.dataset(),
-                    data -> Datasets.readComparisons(data, recipe.format()));
+                    data -> Datasets.readComparisons(data, recipe.format(), Datasets.Origin.PEOPLE));
             split = Split.lastTenth("comparisons.dataset", all, settings.heldOut());
             calibration = new LabelerCalibration(recipe.labelerTemperature(all), null);
         } else {

@@ -62,7 +62,7 @@ public final class CollectDemonstrationsStage implements CollectStage<Demonstrat
         Split<Demonstration> split;
         if (dataset != null) {
             List<Demonstration> all = work.userObject("demonstrations.dataset", dataset,
-                    data -> Datasets.readDemonstrations(data, recipe.format()));
+                    data -> Datasets.readDemonstrations(data, recipe.format(), Datasets.Origin.PEOPLE));
             split = Split.lastTenth("demonstrations.dataset", all, Recipe.EVAL_DEMONSTRATIONS);
         } else {
             Collected labels = work.collected();

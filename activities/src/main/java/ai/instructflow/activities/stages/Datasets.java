@@ -3,11 +3,11 @@ package ai.instructflow.activities.stages;
 import static ai.instructflow.activities.labeling.TextLimits.MAX_PROMPT_CHARS;
 import static ai.instructflow.activities.labeling.TextLimits.MAX_RESPONSE_CHARS;
 
-import ai.instructflow.activities.labeling.TextLimits;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.trainer.tokenizer.PromptFormat;
 import ai.instructflow.trainer.train.Comparison;
 import ai.instructflow.trainer.train.Demonstration;
+import ai.instructflow.workflows.WellFormedText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -112,15 +113,16 @@ public final class Datasets {
         }
     }
 
-    public static List<Demonstration> readDemonstrations(InputStream in, PromptFormat format) throws IOException {
+    /** Demonstrations in a file of {@code origin}: people's text is held to {@link WellFormedText}, a stage's is not. */
+    public static List<Demonstration> readDemonstrations(InputStream in, PromptFormat format, Origin origin) throws IOException {
         List<Demonstration> out = new ArrayList<>();
-        forEachRow(in, "demonstrations", row -> demonstration(row, format), out::add);
+        forEachRow(in, "demonstrations", row -> demonstration(row, format, origin), out::add);
         return out;
     }
 
-    /** Validates demonstrations without keeping them, so a large upload costs the memory of one row; returns the row count. */
+    /** Validates people's demonstrations without keeping them, so a large upload costs the memory of one row; returns the row count. */
     public static int countDemonstrations(InputStream in, PromptFormat format) throws IOException {
-        return forEachRow(in, "demonstrations", row -> demonstration(row, format), d -> { });
+        return forEachRow(in, "demonstrations", row -> demonstration(row, format, Origin.PEOPLE), d -> { });
     }
 
     public static void writeRankings(List<Comparison> rankings, PromptFormat format, OutputStream out) throws IOException {
@@ -134,15 +136,15 @@ public final class Datasets {
     }
 
     /** Reads rankings and preference pairs, in any mix; a pair becomes a ranking of two, chosen first. */
-    public static List<Comparison> readComparisons(InputStream in, PromptFormat format) throws IOException {
+    public static List<Comparison> readComparisons(InputStream in, PromptFormat format, Origin origin) throws IOException {
         List<Comparison> out = new ArrayList<>();
-        forEachRow(in, "comparisons", row -> comparison(row, format), out::add);
+        forEachRow(in, "comparisons", row -> comparison(row, format, origin), out::add);
         return out;
     }
 
-    /** Validates comparisons without keeping them, as {@link #countDemonstrations}; returns the row count. */
+    /** Validates people's comparisons without keeping them, as {@link #countDemonstrations}; returns the row count. */
     public static int countComparisons(InputStream in, PromptFormat format) throws IOException {
-        return forEachRow(in, "comparisons", row -> comparison(row, format), c -> { });
+        return forEachRow(in, "comparisons", row -> comparison(row, format, Origin.PEOPLE), c -> { });
     }
 
     /**
@@ -167,13 +169,13 @@ public final class Datasets {
         }
     }
 
-    private static Demonstration demonstration(JsonNode row, PromptFormat format) throws BadRow {
-        String prompt = prompt(row);
-        String completion = text(row.get("completion"), "completion", MAX_RESPONSE_CHARS);
+    private static Demonstration demonstration(JsonNode row, PromptFormat format, Origin origin) throws BadRow {
+        String prompt = origin.text(prompt(row), "prompt");
+        String completion = origin.text(text(row.get("completion"), "completion", MAX_RESPONSE_CHARS), "completion");
         return new Demonstration(format.prompt(prompt), format.response(completion));
     }
 
-    private static Comparison comparison(JsonNode row, PromptFormat format) throws BadRow {
+    private static Comparison comparison(JsonNode row, PromptFormat format, Origin origin) throws BadRow {
         boolean ranking = row.has("responses") || row.has("ranks");
         boolean pair = row.has("chosen") || row.has("rejected");
         if (ranking && pair) {
@@ -182,11 +184,12 @@ public final class Datasets {
         if (!ranking && !pair) {
             throw new BadRow("needs \"responses\" and \"ranks\", or \"chosen\" and \"rejected\"");
         }
-        int[] prompt = format.prompt(prompt(row));
+        int[] prompt = format.prompt(origin.text(prompt(row), "prompt"));
         if (pair) {
             return new Comparison(prompt, List.of(
-                    format.response(text(row.get("chosen"), "chosen", MAX_RESPONSE_CHARS)),
-                    format.response(text(row.get("rejected"), "rejected", MAX_RESPONSE_CHARS))), new int[] {0, 1});
+                    format.response(origin.text(text(row.get("chosen"), "chosen", MAX_RESPONSE_CHARS), "chosen")),
+                    format.response(origin.text(text(row.get("rejected"), "rejected", MAX_RESPONSE_CHARS), "rejected"))),
+                    new int[] {0, 1});
         }
         JsonNode responses = row.get("responses");
         JsonNode ranks = row.get("ranks");
@@ -203,12 +206,17 @@ public final class Datasets {
         List<int[]> tokens = new ArrayList<>(k);
         int[] r = new int[k];
         for (int i = 0; i < k; i++) {
-            tokens.add(format.response(text(responses.get(i), "responses[" + i + "]", MAX_RESPONSE_CHARS)));
+            String field = "responses[" + i + "]";
+            tokens.add(format.response(origin.text(text(responses.get(i), field, MAX_RESPONSE_CHARS), field)));
             JsonNode rank = ranks.get(i);
             if (!rank.isIntegralNumber() || !rank.canConvertToInt() || rank.asInt() < 0 || rank.asInt() >= k) {
                 throw new BadRow("\"ranks[" + i + "]\" must be an integer from 0 to " + (k - 1) + ", got " + rank);
             }
             r[i] = rank.asInt();
+        }
+        // as a labeler's ranking must (RankingTasks): without a best, the ranks say nothing about the top
+        if (Arrays.stream(r).noneMatch(rank -> rank == 0)) {
+            throw new BadRow("\"ranks\" must rank some response best (0)");
         }
         return new Comparison(prompt, tokens, r);
     }
@@ -232,15 +240,25 @@ public final class Datasets {
         return text;
     }
 
-    /**
-     * Text people wrote: no NUL and no lone surrogate. Not asked of every dataset, since a byte-level
-     * model's own samples, which the stages write and read back, may hold any byte.
-     */
+    /** People's text must be {@link WellFormedText}. */
     private static String written(String text, String field) throws BadRow {
-        if (!TextLimits.wellFormed(text)) {
-            throw new BadRow("\"" + field + "\" must be valid UTF-8 text without NUL characters");
+        if (!WellFormedText.check(text)) {
+            throw new BadRow("\"" + field + "\" " + WellFormedText.REASON);
         }
         return text;
+    }
+
+    /**
+     * Who wrote a file, which decides how its text is checked. A byte-level model's own samples, which
+     * the stages write and read back, may hold any byte; what people bring is held to
+     * {@link WellFormedText}.
+     */
+    public enum Origin {
+        PEOPLE, STAGE;
+
+        String text(String text, String field) throws BadRow {
+            return this == PEOPLE ? written(text, field) : text;
+        }
     }
 
     private interface RowReader<T> {

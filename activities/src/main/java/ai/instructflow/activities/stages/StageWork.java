@@ -110,12 +110,12 @@ public final class StageWork {
 
     public List<Demonstration> demonstrations(String name) {
         return artifacts().load(in.input(Stage.COLLECT_DEMONSTRATIONS).artifact(name),
-                data -> Datasets.readDemonstrations(data, recipe.format()));
+                data -> Datasets.readDemonstrations(data, recipe.format(), Datasets.Origin.STAGE));
     }
 
     public List<Comparison> rankings(String name) {
         return artifacts().load(in.input(Stage.COLLECT_COMPARISONS).artifact(name),
-                data -> Datasets.readComparisons(data, recipe.format()));
+                data -> Datasets.readComparisons(data, recipe.format(), Datasets.Origin.STAGE));
     }
 
     /** What the comparisons stage measured about its labelers, for the stages that judge with simulated ones. */

@@ -29,7 +29,7 @@ class DatasetsTest {
         List<Comparison> read = Datasets.readComparisons(utf8("""
                 {"prompt": "add 2 and 3", "responses": ["5", "6", "five"], "ranks": [0, 2, 0]}
                 {"prompt": "say hi", "chosen": "hi", "rejected": "go away"}
-                """), FORMAT);
+                """), FORMAT, Datasets.Origin.PEOPLE);
 
         assertEquals(2, read.size());
         Comparison ranking = read.get(0);
@@ -56,7 +56,7 @@ class DatasetsTest {
                 {"prompt": "p9", "text": "neither shape"}
                 {"prompt": "p10", "chosen": 3, "rejected": "b"}
                 {"prompt": "p11", "chosen": "a", "rejected": "b"} {"prompt": "p11b"}
-                """), FORMAT));
+                """), FORMAT, Datasets.Origin.PEOPLE));
 
         assertEquals(List.of(2, 4, 6, 7, 8, 9, 10, 11), e.lines().stream().map(DatasetException.BadLine::line).toList(),
                 e.getMessage());
@@ -85,10 +85,10 @@ class DatasetsTest {
         file.write("\", \"completion\": \"x\"}\n".getBytes(StandardCharsets.UTF_8));
 
         DatasetException e = assertThrows(DatasetException.class,
-                () -> Datasets.readDemonstrations(new ByteArrayInputStream(file.toByteArray()), FORMAT));
+                () -> Datasets.readDemonstrations(new ByteArrayInputStream(file.toByteArray()), FORMAT, Datasets.Origin.PEOPLE));
         assertEquals(List.of(new DatasetException.BadLine(2, "not valid UTF-8")), e.lines());
 
-        Demonstration read = Datasets.readDemonstrations(new ByteArrayInputStream(good), FORMAT).get(0);
+        Demonstration read = Datasets.readDemonstrations(new ByteArrayInputStream(good), FORMAT, Datasets.Origin.PEOPLE).get(0);
         assertEquals("caf\u00e9 \u2615", FORMAT.promptText(read.prompt()));
         assertEquals("\u00fcber \uD83D\uDE00", FORMAT.responseText(read.response()));
     }
@@ -97,15 +97,15 @@ class DatasetsTest {
     void textOverTheLimitsIsRefusedAndTextAtThemIsNot() throws IOException {
         String longestPrompt = "p".repeat(TextLimits.MAX_PROMPT_CHARS);
         String longestResponse = "r".repeat(TextLimits.MAX_RESPONSE_CHARS);
-        assertEquals(1, Datasets.readDemonstrations(utf8(demonstration(longestPrompt, longestResponse)), FORMAT).size());
+        assertEquals(1, Datasets.readDemonstrations(utf8(demonstration(longestPrompt, longestResponse)), FORMAT, Datasets.Origin.PEOPLE).size());
 
         DatasetException e = assertThrows(DatasetException.class, () -> Datasets.readDemonstrations(utf8(
-                demonstration(longestPrompt + "p", "ok") + demonstration("ok", longestResponse + "r")), FORMAT));
+                demonstration(longestPrompt + "p", "ok") + demonstration("ok", longestResponse + "r")), FORMAT, Datasets.Origin.PEOPLE));
         assertEquals("\"prompt\" has 2001 chars, more than the 2000 allowed", reason(e, 1));
         assertEquals("\"completion\" has 4001 chars, more than the 4000 allowed", reason(e, 2));
 
         e = assertThrows(DatasetException.class, () -> Datasets.readComparisons(utf8(
-                "{\"prompt\": \"p\", \"responses\": [\"a\", \"" + longestResponse + "r\"], \"ranks\": [0, 1]}\n"), FORMAT));
+                "{\"prompt\": \"p\", \"responses\": [\"a\", \"" + longestResponse + "r\"], \"ranks\": [0, 1]}\n"), FORMAT, Datasets.Origin.PEOPLE));
         assertEquals("\"responses[1]\" has 4001 chars, more than the 4000 allowed", reason(e, 1));
     }
 
@@ -119,7 +119,7 @@ class DatasetsTest {
                 {"prompt": "p", "responses": ["a"], "ranks": [0]}
                 {"prompt": "p", "responses": ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"], "ranks": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]}
                 {"prompt": "p", "responses": ["a", "b", "c", "d", "e", "f", "g", "h", "i"], "ranks": [8, 7, 6, 5, 4, 3, 2, 1, 0]}
-                """), FORMAT));
+                """), FORMAT, Datasets.Origin.PEOPLE));
 
         assertEquals(List.of(1, 2, 3, 4, 5, 6), e.lines().stream().map(DatasetException.BadLine::line).toList(),
                 e.getMessage());
@@ -132,9 +132,32 @@ class DatasetsTest {
     }
 
     @Test
+    void aRankingWithoutABestIsRefused() throws IOException {
+        DatasetException e = assertThrows(DatasetException.class, () -> Datasets.readComparisons(utf8("""
+                {"prompt": "p", "responses": ["a", "b", "c"], "ranks": [1, 2, 1]}
+                """), FORMAT, Datasets.Origin.STAGE));
+        assertEquals("\"ranks\" must rank some response best (0)", reason(e, 1));
+        assertEquals(1, Datasets.readComparisons(utf8("""
+                {"prompt": "p", "responses": ["a", "b", "c"], "ranks": [1, 0, 1]}
+                """), FORMAT, Datasets.Origin.STAGE).size());
+    }
+
+    @Test
+    void peoplesTextMustBeWellFormedWhileAStagesSamplesMayHoldAnyCharacter() throws IOException {
+        String nul = "{\"prompt\": \"p\", \"completion\": \"a\\u0000b\"}\n";
+        String loneSurrogate = "{\"prompt\": \"p\", \"chosen\": \"a\\ud800\", \"rejected\": \"b\"}\n";
+        DatasetException e = assertThrows(DatasetException.class, () -> Datasets.countDemonstrations(utf8(nul), FORMAT));
+        assertEquals("\"completion\" must be valid UTF-8 text without NUL characters", reason(e, 1));
+        e = assertThrows(DatasetException.class, () -> Datasets.countComparisons(utf8(loneSurrogate), FORMAT));
+        assertEquals("\"chosen\" must be valid UTF-8 text without NUL characters", reason(e, 1));
+        assertEquals("a\u0000b", FORMAT.responseText(
+                Datasets.readDemonstrations(utf8(nul), FORMAT, Datasets.Origin.STAGE).get(0).response()));
+    }
+
+    @Test
     void anEmptyFileHasNoRows() {
         for (String empty : List.of("", "\n  \n\n")) {
-            DatasetException e = assertThrows(DatasetException.class, () -> Datasets.readDemonstrations(utf8(empty), FORMAT));
+            DatasetException e = assertThrows(DatasetException.class, () -> Datasets.readDemonstrations(utf8(empty), FORMAT, Datasets.Origin.PEOPLE));
             assertEquals(List.of(), e.lines());
             assertTrue(e.getMessage().endsWith("no rows"), e.getMessage());
         }
@@ -161,7 +184,7 @@ class DatasetsTest {
                 new Demonstration(FORMAT.prompt("\u00e9t\u00e9?"), FORMAT.response("")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Datasets.writeDemonstrations(demos, FORMAT, out);
-        List<Demonstration> back = Datasets.readDemonstrations(new ByteArrayInputStream(out.toByteArray()), FORMAT);
+        List<Demonstration> back = Datasets.readDemonstrations(new ByteArrayInputStream(out.toByteArray()), FORMAT, Datasets.Origin.STAGE);
         assertEquals(2, back.size());
         for (int i = 0; i < demos.size(); i++) {
             assertArrayEquals(demos.get(i).sequence(), back.get(i).sequence());
@@ -172,7 +195,7 @@ class DatasetsTest {
                 comparison("q2", List.of("yes", "no"), 0, 1));
         out.reset();
         Datasets.writeRankings(rankings, FORMAT, out);
-        List<Comparison> rankingsBack = Datasets.readComparisons(new ByteArrayInputStream(out.toByteArray()), FORMAT);
+        List<Comparison> rankingsBack = Datasets.readComparisons(new ByteArrayInputStream(out.toByteArray()), FORMAT, Datasets.Origin.STAGE);
         assertEquals(2, rankingsBack.size());
         for (int i = 0; i < rankings.size(); i++) {
             assertArrayEquals(rankings.get(i).prompt(), rankingsBack.get(i).prompt());
@@ -198,7 +221,7 @@ class DatasetsTest {
                 List.of("q", "B", "D"), List.of("q", "D", "C")), pairs);
 
         // and they read back as comparisons of two, chosen first
-        List<Comparison> back = Datasets.readComparisons(new ByteArrayInputStream(out.toByteArray()), FORMAT);
+        List<Comparison> back = Datasets.readComparisons(new ByteArrayInputStream(out.toByteArray()), FORMAT, Datasets.Origin.STAGE);
         assertEquals(5, back.size());
         assertEquals(List.of("D", "C"), texts(back.get(4)));
         assertArrayEquals(new int[] {0, 1}, back.get(4).ranks());

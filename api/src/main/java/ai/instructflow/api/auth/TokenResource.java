@@ -1,6 +1,7 @@
 package ai.instructflow.api.auth;
 
 import ai.instructflow.workflows.FieldError;
+import ai.instructflow.workflows.WellFormedText;
 import ai.instructflow.workflows.labeling.LabelerGroup;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -94,6 +95,8 @@ public class TokenResource {
             errors.add(new FieldError("subject", "must not be blank"));
         } else if (request.subject().length() > MAX_SUBJECT_LENGTH) {
             errors.add(new FieldError("subject", "must be at most " + MAX_SUBJECT_LENGTH + " characters"));
+        } else if (!WellFormedText.check(request.subject())) {
+            errors.add(new FieldError("subject", WellFormedText.REASON));
         }
         if (request.role() == null || !Roles.ALL.contains(request.role())) {
             errors.add(new FieldError("role", "must be one of: admin, operator, labeler"));

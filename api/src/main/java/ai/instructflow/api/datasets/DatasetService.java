@@ -129,7 +129,7 @@ public class DatasetService {
                 if (asStored) {
                     artifacts.load(part, in -> in.transferTo(out));
                 } else {
-                    Datasets.writePairs(artifacts.load(part, in -> Datasets.readComparisons(in, FORMAT)), FORMAT, out);
+                    Datasets.writePairs(artifacts.load(part, in -> Datasets.readComparisons(in, FORMAT, Datasets.Origin.STAGE)), FORMAT, out);
                 }
             }
         };

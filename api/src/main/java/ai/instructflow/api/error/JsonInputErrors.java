@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.temporal.Temporal;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -34,7 +35,7 @@ final class JsonInputErrors {
             return new FieldError(path(unknown), "unknown property" + known);
         }
         if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-            return new FieldError(path(mismatch), "expected " + describe(mismatch.getTargetType()));
+            return new FieldError(path(mismatch), "expected " + describe(elementType(mismatch)));
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             return new FieldError(path(mapping), "invalid value");
@@ -58,6 +59,14 @@ final class JsonInputErrors {
             }
         }
         return path.isEmpty() ? WHOLE_BODY : path.toString();
+    }
+
+    /** An array's deserializer reports the array as the target even when one of its elements is at fault. */
+    private static Class<?> elementType(MismatchedInputException e) {
+        Class<?> type = e.getTargetType();
+        List<JsonMappingException.Reference> path = e.getPath();
+        boolean inElement = path.get(path.size() - 1).getIndex() >= 0;
+        return inElement && type != null && type.isArray() ? type.getComponentType() : type;
     }
 
     private static String at(JsonLocation location) {

@@ -8,6 +8,7 @@ import ai.instructflow.api.error.ValidationException;
 import ai.instructflow.api.platform.Platform;
 import ai.instructflow.trainer.hf.UnsupportedCheckpointException;
 import ai.instructflow.workflows.FieldError;
+import ai.instructflow.workflows.ObjectKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -47,6 +48,10 @@ public class ModelService {
             throw new ValidationException(List.of(new FieldError("folder", "is required: a prefix in the bucket")));
         }
         String prefix = folder.endsWith("/") ? folder : folder + "/";
+        String problem = ObjectKeys.problem(prefix.substring(0, prefix.length() - 1), "a model folder");
+        if (problem != null) {
+            throw new ValidationException(List.of(new FieldError("folder", problem)));
+        }
         ObjectStore objects = platform.runs().objects();
         List<String> keys = objects.list(prefix);
         if (keys.isEmpty()) {

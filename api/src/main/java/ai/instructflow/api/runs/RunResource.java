@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -49,9 +48,9 @@ public class RunResource {
 
     @GET
     @Operation(summary = "List runs, newest first, optionally only those with a status")
-    public RunPage list(@QueryParam("status") String status, @QueryParam("page") @DefaultValue("0") int page,
-                        @QueryParam("size") @DefaultValue("20") int size) {
-        return runs.list(status, page, size);
+    public RunPage list(@QueryParam("status") String status, @QueryParam("page") String page,
+                        @QueryParam("size") String size) {
+        return runs.list(RunQuery.parse(status, page, size));
     }
 
     @GET

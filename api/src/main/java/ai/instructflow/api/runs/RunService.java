@@ -97,14 +97,11 @@ public class RunService {
         return view(id);
     }
 
-    public RunPage list(String status, int page, int size) {
-        if (page < 0 || size < 1 || size > 200) {
-            throw new ValidationException(List.of(new FieldError(page < 0 ? "page" : "size",
-                    page < 0 ? "must be >= 0" : "must be between 1 and 200")));
-        }
-        List<RunRecord> all = all().stream().filter(r -> status == null || status.equals(r.status())).toList();
-        int from = (int) Math.min(all.size(), (long) page * size);
-        return new RunPage(all.subList(from, Math.min(all.size(), from + size)), page, size, all.size());
+    public RunPage list(RunQuery query) {
+        List<RunRecord> all = all().stream().filter(r -> query.status() == null || query.status().equals(r.status())).toList();
+        int from = (int) Math.min(all.size(), (long) query.page() * query.size());
+        return new RunPage(all.subList(from, Math.min(all.size(), from + query.size())), query.page(), query.size(),
+                all.size());
     }
 
     /** Every run, newest first, with its live status. */
