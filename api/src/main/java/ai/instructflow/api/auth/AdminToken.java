@@ -22,21 +22,24 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 
 /**
  * The token that bootstraps access: every other token is minted with it.
  *
  * <p>If {@code instructflow.admin-token} (env {@code INSTRUCTFLOW_ADMIN_TOKEN}) is set, that exact string is the
  * admin credential, whatever its form, and {@link AdminTokenAuthMechanism} accepts it. Otherwise, in embedded mode,
- * an admin JWT is minted at start, printed once and written to {@code <data-dir>/admin-token} (mode 600) for the
- * CLI on the same machine. It dies with the process, since the signing key does.
+ * an admin JWT is minted at start and written to {@code <data-dir>/admin-token} (mode 600) for the CLI on the same
+ * machine; only the file's path goes to the log, never the token. It lives {@link #MINTED_TTL} and is renewed in the
+ * file at half its life, so a long-lived server always has a valid one there while a copied token soon expires. It
+ * dies with the process in any case, since the signing key does.
  */
 @ApplicationScoped
 public class AdminToken {
 
     private static final Logger LOG = Logger.getLogger(AdminToken.class);
-    /** Longer than any process lives: the embedded key is regenerated at every start anyway. */
-    private static final Duration MINTED_TTL = Duration.ofDays(3650);
+    /** A working day and then some: what a leaked copy is worth, at most. */
+    static final Duration MINTED_TTL = Duration.ofHours(24);
     static final String SUBJECT = "admin";
 
     @Inject
@@ -50,7 +53,10 @@ public class AdminToken {
     @Inject
     TokenIssuer issuer;
 
-    private String token;
+    @Inject
+    Vertx vertx;
+
+    private volatile String token;
     private byte[] configuredDigest;
 
     @PostConstruct
@@ -60,18 +66,27 @@ public class AdminToken {
             token = given.get();
             configuredDigest = sha256(token);
         } else if (issuer.embedded()) {
-            token = issuer.mint(SUBJECT, Set.of(Roles.ADMIN), MINTED_TTL);
+            token = mint();
         }
+    }
+
+    private String mint() {
+        return issuer.mint(SUBJECT, Set.of(Roles.ADMIN), MINTED_TTL);
     }
 
     void announce(@Observes StartupEvent event) {
         if (configuredDigest != null) {
             LOG.info("admin token: taken from instructflow.admin-token");
         } else if (token != null) {
-            System.err.println("admin token: " + token);
             Path file = dataDir.resolve("admin-token");
             writePrivately(file, token);
-            LOG.infof("admin token written to %s", file);
+            System.err.println("admin token written to " + file + " (valid " + MINTED_TTL.toHours() + " h, renewed there every "
+                    + MINTED_TTL.dividedBy(2).toHours() + " h)");
+            vertx.setPeriodic(MINTED_TTL.dividedBy(2).toMillis(), timer -> vertx.executeBlocking(() -> {
+                token = mint();
+                writePrivately(file, token);
+                return null;
+            }));
         } else {
             LOG.info("no admin token: tokens come from the identity provider (instructflow.auth.embedded=false)");
         }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 
 import jakarta.inject.Inject;
 
@@ -20,6 +21,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import ai.instructflow.api.TrainerRuntime;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -53,6 +56,10 @@ class EmbeddedAuthTest {
         Path file = dataDir.resolve("admin-token");
         assertEquals(adminToken.adminToken(), Files.readString(file).strip());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+        // a day, not years: a copy of it leaked from a shell history is soon worth nothing
+        JsonNode claims = new ObjectMapper().readTree(Base64.getUrlDecoder().decode(adminToken.adminToken().split("\\.")[1]));
+        assertEquals(Duration.ofHours(24).toSeconds(), claims.get("exp").asLong() - claims.get("iat").asLong());
     }
 
     @Test
