@@ -119,7 +119,7 @@ class PipelineRunTest {
         assertTrue(record.error().contains("fault injected"), record.error());
         StageManifest sftBefore = runs.stage(id, Stage.SFT).orElseThrow();
 
-        runs.save(record.started(RunStatus.RUNNING, RunStore.now()));
+        runs.save(record.started(RunStatus.RUNNING, RunStore.now(), 0, 0));
         WorkflowClient.start(stub(id)::run, runs.spec(id).orElseThrow());
         client.newUntypedWorkflowStub(id).getResult(StageResult.class);
         assertEquals(RunStatus.SUCCEEDED, runs.run(id).orElseThrow().status());

@@ -129,12 +129,12 @@ public class RunService {
             }
         }
         List<RunView.StageView> stages = new ArrayList<>();
-        double activitySeconds = 0;
+        List<StageManifest> manifests = new ArrayList<>();
         for (Stage stage : Stage.values()) {
             StageManifest m = runs().stage(id, stage).orElse(null);
             StageProgress p = live == null ? null : live.stages().get(stage.id());
             if (m != null) {
-                activitySeconds += m.secondsSince(record.startedAt());
+                manifests.add(m);
             }
             QueueView queue = live != null && m != null && RunStatus.RUNNING.equals(m.status)
                     ? labeling.live(id, stage.id()).map(QueueView::of).orElse(null) : null;
@@ -142,7 +142,7 @@ public class RunService {
         }
         return new RunView(record.id(), record.name(), status, live == null ? null : live.stage(), record.createdAt(),
                 record.startedAt(), record.finishedAt(), record.failedStage(), record.error(), record.executions(),
-                runs().spec(id).orElse(null), stages, summary(stages), timing(record, activitySeconds));
+                runs().spec(id).orElse(null), stages, summary(stages), timing(record, status, manifests));
     }
 
     public RunView cancel(String id) {
@@ -161,7 +161,8 @@ public class RunService {
             throw conflict("run " + id + " is " + record.status() + "; only failed, cancelled or interrupted runs resume");
         }
         RunSpec spec = runs().spec(id).orElseThrow(() -> new NotFoundException("run " + id + " has no spec"));
-        runs().save(record.started(RunStatus.RUNNING, RunStore.now()));
+        Execution last = latestExecution(record, record.status(), manifests(id));
+        runs().save(record.started(RunStatus.RUNNING, RunStore.now(), last.wallSeconds(), last.activitySeconds()));
         start(id, spec);
         Counter.builder("instructflow_run_resumes").description("Runs resumed through this API process")
                 .register(meters).increment();
@@ -311,14 +312,45 @@ public class RunService {
         return out;
     }
 
-    private static RunView.Timing timing(RunRecord r, double activitySeconds) {
+    private List<StageManifest> manifests(String id) {
+        return Arrays.stream(Stage.values()).flatMap(stage -> runs().stage(id, stage).stream()).toList();
+    }
+
+    /** The whole run's timing: the executions before the latest, as its record carries them, and the latest. */
+    private static RunView.Timing timing(RunRecord r, String status, List<StageManifest> manifests) {
         if (r.startedAt() == null) {
             return null;
         }
-        Instant end = r.finishedAt() != null ? Instant.parse(r.finishedAt()) : Instant.now();
-        double wall = Duration.between(Instant.parse(r.startedAt()), end).toMillis() / 1e3;
-        Double overhead = r.finishedAt() != null && wall > 0 ? Math.max(0, wall - activitySeconds) / wall : null;
-        return new RunView.Timing(wall, activitySeconds, overhead);
+        Execution latest = latestExecution(r, status, manifests);
+        double wall = r.earlierWallSeconds() + latest.wallSeconds();
+        double activity = r.earlierActivitySeconds() + latest.activitySeconds();
+        Double overhead = r.finishedAt() != null && wall > 0 ? Math.max(0, wall - activity) / wall : null;
+        return new RunView.Timing(wall, activity, overhead);
+    }
+
+    private record Execution(double wallSeconds, double activitySeconds) {}
+
+    /**
+     * The latest execution's wall time and time in its stages. A running one counts until now; one
+     * that ended without a finish time (an interrupted run, its Temporal service gone) until the last
+     * moment a stage recorded, since nothing of it ran after that.
+     */
+    private static Execution latestExecution(RunRecord r, String status, List<StageManifest> manifests) {
+        String since = r.startedAt();
+        Instant start = Instant.parse(since);
+        Instant end;
+        if (r.finishedAt() != null) {
+            end = Instant.parse(r.finishedAt());
+        } else if (RunStatus.RUNNING.equals(status)) {
+            end = Instant.now();
+        } else {
+            end = manifests.stream().flatMap(m -> m.attempts.stream())
+                    .map(a -> a.finishedAt != null ? a.finishedAt : a.startedAt)
+                    .filter(at -> at != null && at.compareTo(since) >= 0)
+                    .map(Instant::parse).max(Instant::compareTo).orElse(start);
+        }
+        double activity = manifests.stream().mapToDouble(m -> m.secondsSince(since)).sum();
+        return new Execution(Duration.between(start, end).toMillis() / 1e3, activity);
     }
 
     private static ClientErrorException conflict(String message) {

@@ -27,9 +27,10 @@ public record RunView(String id, String name, String status, String stage, Strin
                           long resumedFromStep, String error) {}
 
     /**
-     * Wall time of the latest execution, the time spent in stages (their activities, and the collect
-     * stages' labeling queues), and the share of the wall time that was neither (orchestration:
-     * scheduling, queues, registry writes between stages).
+     * Wall time of the run, all its executions together (so a resumed run's earlier ones count), the
+     * time spent in stages (their activities, and the collect stages' labeling queues), and the share
+     * of the wall time that was neither (orchestration: scheduling, queues, registry writes between
+     * stages).
      */
     public record Timing(Double wallSeconds, double activitySeconds, Double orchestrationOverhead) {}
 }

@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +126,13 @@ class RunApiTest {
                     STAGES.get(i));
         }
         assertEquals(List.of("failed", "succeeded"), resumed.getList("stages[3].attempts.status"));
+
+        // the run's timing is both executions': the failed one's wall time and stage time are still in it
+        double firstWall = failed.getDouble("timing.wall_seconds");
+        double latestWall = Duration.between(Instant.parse(resumed.getString("started_at")),
+                Instant.parse(resumed.getString("finished_at"))).toMillis() / 1e3;
+        assertEquals(firstWall + latestWall, resumed.getDouble("timing.wall_seconds"), 0.01, resumed.prettify());
+        assertTrue(resumed.getDouble("timing.activity_seconds") > failed.getDouble("timing.activity_seconds"));
     }
 
     @Test
