@@ -55,7 +55,8 @@ public class TokenResource {
     @POST
     @Path("/tokens")
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Mint a token", description = "Embedded mode only; with an external identity provider, "
+    @Operation(operationId = "mintToken",
+            summary = "Mint a token", description = "Embedded mode only; with an external identity provider, "
             + "get tokens from it instead (409).")
     @ResponseStatus(201)
     @APIResponse(responseCode = "201", description = "Minted",
@@ -79,7 +80,7 @@ public class TokenResource {
     @GET
     @Path("/whoami")
     @Authenticated
-    @Operation(summary = "The caller's subject and roles")
+    @Operation(operationId = "whoami", summary = "The caller's subject and roles")
     public Whoami whoami() {
         return new Whoami(identity.getPrincipal().getName(), identity.getRoles().stream().sorted().toList(),
                 TokenIssuer.labelerGroup(identity));

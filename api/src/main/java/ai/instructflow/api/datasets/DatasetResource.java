@@ -12,10 +12,12 @@ import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
 /** Datasets in: uploads a run spec can then name, for admins and operators. */
 @Path("/api/v1/datasets")
+@Tag(name = "datasets")
 @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
 public class DatasetResource {
 
@@ -27,7 +29,8 @@ public class DatasetResource {
     @Consumes({DatasetService.JSONL, "application/jsonl", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
     @Produces(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
-    @Operation(summary = "Upload a JSON-lines dataset of demonstrations, comparisons or prompts",
+    @Operation(operationId = "uploadDataset",
+            summary = "Upload a JSON-lines dataset of demonstrations, comparisons or prompts",
             description = "demonstrations: {\"prompt\", \"completion\"} per line; comparisons: {\"prompt\", \"responses\", "
                     + "\"ranks\"} (rank 0 best) or {\"prompt\", \"chosen\", \"rejected\"}; prompts: {\"prompt\", \"split\"?: "
                     + "\"train\" | \"held_out\", \"tags\"?: [...]} (repeats count once; with no split named, a tenth is "

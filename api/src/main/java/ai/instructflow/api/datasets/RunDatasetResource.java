@@ -12,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Datasets out: what a run collected, for admins and operators. A root resource of its own because
@@ -19,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * under RunResource's /api/v1/runs would never be reached from another class.
  */
 @Path("/api/v1/runs/{id}/datasets")
+@Tag(name = "datasets")
 @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
 public class RunDatasetResource {
 
@@ -28,7 +30,7 @@ public class RunDatasetResource {
     @GET
     @Path("/{kind}")
     @Produces(DatasetService.JSONL)
-    @Operation(summary = "Download the dataset a run collected, as JSON lines",
+    @Operation(operationId = "exportRunDataset", summary = "Download the dataset a run collected, as JSON lines",
             description = "kind demonstrations (format jsonl) or comparisons (format rankings, the default, or pairs: "
                     + "chosen/rejected); split train, held_out or all (the default).")
     public Response export(@PathParam("id") String id, @PathParam("kind") String kind, @QueryParam("format") String format,

@@ -25,14 +25,16 @@ public class LabelingResource {
     SecurityIdentity identity;
 
     @GET
-    @Operation(summary = "The queue: counts, quota, pace, deadline and each labeler's labels")
+    @Operation(operationId = "getLabelingQueue",
+            summary = "The queue: counts, quota, pace, deadline and each labeler's labels")
     public QueueView queue(@PathParam("id") String id, @PathParam("stage") String stage) {
         return labeling.queue(id, stage, Roles.viewer(identity));
     }
 
     @POST
     @Path("/lease")
-    @Operation(summary = "Lease the next task; the same task again while the lease lasts, or none with the reason; "
+    @Operation(operationId = "leaseLabelingTask",
+            summary = "Lease the next task; the same task again while the lease lasts, or none with the reason; "
             + "403 where the caller may not take this queue's tasks (a verdict queue takes only its judges' group)")
     public LeaseView lease(@PathParam("id") String id, @PathParam("stage") String stage) {
         return labeling.lease(id, stage, identity.getPrincipal().getName(), TokenIssuer.labelerGroup(identity));
@@ -40,7 +42,8 @@ public class LabelingResource {
 
     @POST
     @Path("/submissions")
-    @Operation(summary = "Submit a label for a leased task: a completion, ranks (0 best), or a choice (left, right, tie) "
+    @Operation(operationId = "submitLabel",
+            summary = "Submit a label for a leased task: a completion, ranks (0 best), or a choice (left, right, tie) "
             + "with optional 1-7 ratings; a retried submission_id counts once")
     public SubmitView submit(@PathParam("id") String id, @PathParam("stage") String stage, SubmitRequest request) {
         return labeling.submit(id, stage, identity.getPrincipal().getName(), request);
@@ -49,7 +52,8 @@ public class LabelingResource {
     @POST
     @Path("/close")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
-    @Operation(summary = "End collection now, keeping every label so far; the run goes on with them")
+    @Operation(operationId = "closeLabelingQueue",
+            summary = "End collection now, keeping every label so far; the run goes on with them")
     public QueueView close(@PathParam("id") String id, @PathParam("stage") String stage) {
         return labeling.close(id, stage);
     }

@@ -23,7 +23,7 @@ public class OpenQueuesResource {
     SecurityIdentity identity;
 
     @GET
-    @Operation(summary = "Open labeling queues of running runs")
+    @Operation(operationId = "listOpenLabelingQueues", summary = "Open labeling queues of running runs")
     public List<OpenQueue> open() {
         return labeling.open(Roles.viewer(identity));
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * A run's per-step metrics from object storage, for admins and operators: what the run page charts. A root
@@ -18,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
  * methods, so a method under RunResource's /api/v1/runs would never be reached for this URL.
  */
 @Path("/api/v1/runs/{id}/metrics")
+@Tag(name = "runs")
 @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
 public class RunMetricsResource {
 
@@ -25,7 +27,7 @@ public class RunMetricsResource {
     RunService runs;
 
     @GET
-    @Operation(summary = "Each stage's per-step metrics, as stored with the run",
+    @Operation(operationId = "getRunMetrics", summary = "Each stage's per-step metrics, as stored with the run",
             description = "{\"sft\": [{\"step\": 1, \"loss\": 2.1, ...}, ...], \"rm\": [...], \"ppo\": [...]}: one row per "
                     + "step from runs/<id>/<stage>/metrics.jsonl, steps increasing. Read from object storage, so it "
                     + "needs no metrics server and outlives the run. A stage without history is absent; a running "
