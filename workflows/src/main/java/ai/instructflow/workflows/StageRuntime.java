@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StageRuntime(Integer timeoutMinutes, Integer heartbeatSeconds, Integer maxAttempts) {
 
+    static final int MAX_ATTEMPTS = 10;
+
     public static StageRuntime defaults(Stage stage) {
         int timeout = switch (stage) {
             case COLLECT_DEMONSTRATIONS, EVALUATE -> 60;
@@ -19,7 +21,9 @@ public record StageRuntime(Integer timeoutMinutes, Integer heartbeatSeconds, Int
             case SFT, RM -> 240;
             case PPO -> 480;
         };
-        return new StageRuntime(timeout, 60, 3);
+        // 1 s doubling to 1 min between attempts: ten attempts weather about four minutes without a worker or
+        // storage (a MinIO pod restarting, a node drained), and each resumes from the last checkpoint
+        return new StageRuntime(timeout, 60, MAX_ATTEMPTS);
     }
 
     public StageRuntime overriddenBy(StageRuntime other) {

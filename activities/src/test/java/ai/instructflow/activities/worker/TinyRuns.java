@@ -1,13 +1,17 @@
 package ai.instructflow.activities.worker;
 
+import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.RunSpecs;
+import ai.instructflow.workflows.Stage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 
-/** Run specs at a toy budget: every stage does real work in seconds. */
+/** Run specs at a toy budget, every stage doing real work in seconds, and waiting on them. */
 final class TinyRuns {
 
     /** Laid over the defaults as a user's submission is. */
@@ -42,5 +46,18 @@ final class TinyRuns {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Polls the registry until SFT has checkpointed at {@code step} or later; returns that checkpoint's step. */
+    static long awaitSftCheckpoint(RunStore runs, String id, long step, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            StageManifest sft = runs.stage(id, Stage.SFT).orElse(null);
+            if (sft != null && sft.checkpointStep != null && sft.checkpointStep >= step) {
+                return sft.checkpointStep;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("SFT reached no checkpoint at step " + step + " within " + timeout);
     }
 }
