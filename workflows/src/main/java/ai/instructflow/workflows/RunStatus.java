@@ -13,6 +13,9 @@ public final class RunStatus {
     /** The run was running when its Temporal service lost it (an embedded service restarted); resume it. */
     public static final String INTERRUPTED = "interrupted";
 
+    /** A stage attempt whose worker shut down: it stopped at a checkpoint, and another attempt continues it. */
+    public static final String HANDED_OVER = "handed_over";
+
     /** The statuses a run (not a stage) can have. */
     public static final List<String> OF_RUNS = List.of(RUNNING, SUCCEEDED, FAILED, CANCELLED, INTERRUPTED);
 

@@ -29,6 +29,8 @@ public final class StageManifest {
     public List<Attempt> attempts = new ArrayList<>();
     public Artifact checkpoint;
     public Long checkpointStep;
+    /** The checkpoints kept before {@code checkpoint}, newest first: where a resume goes should that one be corrupt. */
+    public List<Artifact> earlierCheckpoints = new ArrayList<>();
     public String reusedFrom;
     public boolean faultInjected;
     /** When this execution's labeling queue opened, and how long it took to close (collect stages). */
@@ -46,6 +48,8 @@ public final class StageManifest {
         public Double seconds;
         public String status;
         public long resumedFromStep;
+        /** Checkpoints this attempt found corrupt (their sha256 no longer the recorded one) and resumed from before. */
+        public List<String> corruptCheckpoints;
         public String error;
     }
 

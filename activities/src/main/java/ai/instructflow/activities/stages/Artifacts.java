@@ -47,6 +47,17 @@ public final class Artifacts {
         return value;
     }
 
+    /** Whether the artifact is present with the bytes its producer recorded, read through once to know. */
+    public boolean intact(Artifact artifact) {
+        MessageDigest digest = ObjectStore.sha256Digest();
+        try {
+            store.read(artifact.key(), in -> new DigestInputStream(in, digest).transferTo(OutputStream.nullOutputStream()));
+        } catch (ObjectStore.NotFound e) {
+            return false;
+        }
+        return HexFormat.of().formatHex(digest.digest()).equals(artifact.sha256());
+    }
+
     /** True when every artifact is present with the recorded size and sha256: what makes a stage reusable. */
     public boolean verify(List<Artifact> artifacts) {
         for (Artifact a : artifacts) {

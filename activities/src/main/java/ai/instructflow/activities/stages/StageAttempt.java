@@ -12,12 +12,15 @@ import ai.instructflow.workflows.RunStatus;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageProgress;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.WorkflowClient;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +47,7 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
     private final long signalEveryMillis;
     private final ScheduledExecutorService ticker;
     private final RunGauges.Live gauges;
+    private final Handover handover;
     private final List<Map<String, Double>> history = new ArrayList<>();
 
     private volatile Heartbeat heartbeat;
@@ -54,7 +58,8 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
     private long resumedFrom;
 
     StageAttempt(ActivityExecutionContext context, WorkflowClient client, RunStore runs, String runId,
-                 PipelineStage definition, StageManifest manifest, long signalEveryMillis, RunGauges gauges) {
+                 PipelineStage definition, StageManifest manifest, long signalEveryMillis, RunGauges gauges,
+                 Handover handover) {
         Stage stage = definition.stage();
         this.context = context;
         this.client = client;
@@ -68,6 +73,7 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
         this.progress = new StageProgress(stage.id(), RunStatus.RUNNING, 0, 0, Map.of(), attempt, 0);
         this.heartbeat = context.getHeartbeatDetails(Heartbeat.class).orElse(null);
         this.gauges = gauges.start(runId, stage.id(), definition.metrics());
+        this.handover = handover;
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heartbeat-" + stage.id());
             t.setDaemon(true);
@@ -81,16 +87,35 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
     }
 
     /**
-     * The checkpoint this attempt continues from: the one the previous attempt heartbeated, else the
-     * one the manifest recorded (a run resumed after a cancel or a crash of the whole platform), or
-     * null to start from scratch.
+     * The checkpoint this attempt continues from: the latest the manifest recorded (after a crash, a
+     * handover, a cancel or a restart of the whole platform), else the one the previous attempt
+     * heartbeated, or null to start from scratch. One whose bytes are no longer those recorded (a torn write, a disk
+     * that rotted, a hand in the bucket) is passed over for the one before it, and named in the attempt.
      */
     public Checkpoint resumeCheckpoint() {
-        Artifact from = null;
+        Map<String, Artifact> candidates = new LinkedHashMap<>();
+        // the manifest first: it records each checkpoint before a heartbeat carries it, and a worker that
+        // shuts down may leave no heartbeat of its last one
+        if (manifest.checkpoint != null) {
+            candidates.put(manifest.checkpoint.key(), manifest.checkpoint);
+        }
         if (heartbeat != null && heartbeat.checkpointKey() != null) {
-            from = new Artifact("checkpoint", heartbeat.checkpointKey(), heartbeat.checkpointSha256(), 0, 0);
-        } else if (manifest.checkpoint != null) {
-            from = manifest.checkpoint;
+            candidates.putIfAbsent(heartbeat.checkpointKey(),
+                    new Artifact("checkpoint", heartbeat.checkpointKey(), heartbeat.checkpointSha256(), 0, 0));
+        }
+        manifest.earlierCheckpoints.forEach(c -> candidates.putIfAbsent(c.key(), c));
+        List<String> corrupt = new ArrayList<>();
+        Artifact from = null;
+        for (Artifact candidate : candidates.values()) {
+            if (artifacts.intact(candidate)) {
+                from = candidate;
+                break;
+            }
+            corrupt.add(candidate.key());
+        }
+        if (!corrupt.isEmpty()) {
+            manifest.lastAttempt().corruptCheckpoints = corrupt;
+            runs.save(runId, manifest);
         }
         if (from == null) {
             return null;
@@ -130,20 +155,39 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
         String key = RunStore.stagePrefix(runId, stage) + String.format("checkpoints/step-%08d.ckpt", step);
         Artifact saved = artifacts.save("checkpoint", key, 0, checkpoint::write, "application/octet-stream");
         saveMetrics();
+        List<Artifact> earlier = new ArrayList<>();
+        if (manifest.checkpoint != null && !manifest.checkpoint.key().equals(key)) {
+            earlier.add(manifest.checkpoint);
+        }
+        manifest.earlierCheckpoints.stream().filter(c -> !c.key().equals(key)).forEach(earlier::add);
+        manifest.earlierCheckpoints = new ArrayList<>(earlier.subList(0, Math.min(earlier.size(), KEEP_CHECKPOINTS - 1)));
         manifest.checkpoint = saved;
         manifest.checkpointStep = step;
         runs.save(runId, manifest);
         heartbeat = new Heartbeat(key, saved.sha256(), step);
-        // older checkpoints are no longer needed to resume; keep the latest few against a torn write
-        List<String> all = runs.objects().list(RunStore.stagePrefix(runId, stage) + "checkpoints/");
-        for (int i = 0; i < all.size() - KEEP_CHECKPOINTS; i++) {
-            runs.objects().delete(all.get(i));
+        // the rest are no longer needed to resume; the latest few are kept against a corrupt one
+        Set<String> kept = new HashSet<>();
+        kept.add(key);
+        manifest.earlierCheckpoints.forEach(c -> kept.add(c.key()));
+        for (String old : runs.objects().list(RunStore.stagePrefix(runId, stage) + "checkpoints/")) {
+            if (!kept.contains(old)) {
+                runs.objects().delete(old);
+            }
         }
     }
 
+    /** A cancel of the run, or the worker leaving: either way the trainer checkpoints and stops at its next step. */
     @Override
     public boolean cancelled() {
-        return cancellation != null;
+        return cancellation != null || handover.requested();
+    }
+
+    /**
+     * Whether the stage is stopping because this worker is leaving rather than because the run was
+     * cancelled: a heartbeat during the worker's shutdown reports the shutdown, not a cancel.
+     */
+    public boolean handingOver() {
+        return handover.requested() && !(cancellation instanceof ActivityCanceledException);
     }
 
     /** Rethrows a cancellation the ticker received, so Temporal records the activity as cancelled. */

@@ -39,6 +39,7 @@ public final class StageRunner {
 
     public record Output(List<Artifact> artifacts, Map<String, Double> metrics) {}
 
+    private final Handover handover;
     private final RunStore runs;
     private final WorkflowClient client;
     private final String worker;
@@ -48,7 +49,8 @@ public final class StageRunner {
     private final RunGauges gauges;
 
     public StageRunner(RunStore runs, WorkflowClient client, String worker, String device, Duration signalEvery,
-                       StageMetrics metrics, RunGauges gauges) {
+                       StageMetrics metrics, RunGauges gauges, Handover handover) {
+        this.handover = handover;
         this.runs = runs;
         this.client = client;
         this.worker = worker;
@@ -127,7 +129,7 @@ public final class StageRunner {
         long began = System.nanoTime();
 
         try (StageAttempt running = new StageAttempt(context, client, runs, runId, definition, manifest,
-                signalEvery.toMillis(), gauges)) {
+                signalEvery.toMillis(), gauges, handover)) {
             if (in.spec().injectsFault(stage) && !manifest.faultInjected) {
                 manifest.faultInjected = true;
                 throw ApplicationFailure.newNonRetryableFailure("fault injected into stage " + stage.id()
@@ -137,6 +139,13 @@ public final class StageRunner {
             try {
                 out = definition.run(new StageWork(running, in, stage, runs, device));
             } catch (CancellationException e) {
+                if (running.handingOver()) {
+                    end(manifest, attempt, RunStatus.HANDED_OVER, null, began);
+                    runs.save(runId, manifest);
+                    // retryable: Temporal gives the stage to another worker, which resumes from the checkpoint
+                    throw new HandedOver("this worker is shutting down; the stage checkpointed at step "
+                            + manifest.checkpointStep + " and continues on another worker");
+                }
                 running.throwIfCancelled();  // as Temporal's own exception, so the cancel is reported as one
                 throw e;
             }
@@ -148,6 +157,8 @@ public final class StageRunner {
             runs.save(runId, manifest);
             runs.cache(stage, id.hash(), runId);
             return new StageResult(stage.id(), out.artifacts(), out.metrics(), null);
+        } catch (HandedOver e) {
+            throw ApplicationFailure.newFailure(e.getMessage(), Failures.HANDED_OVER);
         } catch (CancellationException | ActivityCompletionException e) {
             end(manifest, attempt, RunStatus.CANCELLED, null, began);
             manifest.status = RunStatus.CANCELLED;
@@ -249,6 +260,13 @@ public final class StageRunner {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
         } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Thrown past this runner's own failure handling: a handover is not a failure of the stage. */
+    private static final class HandedOver extends RuntimeException {
+        HandedOver(String message) {
+            super(message);
         }
     }
 }

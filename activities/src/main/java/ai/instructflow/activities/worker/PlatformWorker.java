@@ -7,6 +7,7 @@ import ai.instructflow.activities.labeling.LabelingClient;
 import ai.instructflow.activities.metrics.RunGauges;
 import ai.instructflow.activities.metrics.StageMetrics;
 import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.activities.stages.Handover;
 import ai.instructflow.activities.stages.StageActivitiesImpl;
 import ai.instructflow.activities.stages.StageRunner;
 import ai.instructflow.workflows.PipelineWorkflowImpl;
@@ -19,6 +20,7 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A worker process's Temporal side: polls its pools' task queues for stage activities; the CPU pool
@@ -32,13 +34,14 @@ public final class PlatformWorker implements AutoCloseable {
 
     private final WorkerFactory factory;
     private final RunGauges gauges;
+    private final Handover handover = new Handover();
 
     public PlatformWorker(WorkflowClient client, RunStore runs, WorkerSettings settings, MeterRegistry metrics) {
         String identity = ManagementFactory.getRuntimeMXBean().getName();
         factory = WorkerFactory.newInstance(client);
         gauges = new RunGauges(metrics);
         StageRunner runner = new StageRunner(runs, client, identity, settings.device(), settings.progressEvery(),
-                new StageMetrics(metrics), gauges);
+                new StageMetrics(metrics), gauges, handover);
         LabelingActivitiesImpl labeling = new LabelingActivitiesImpl(runner, runs,
                 new LabelingClient(client, new LabelStore(runs.objects()), metrics), settings.device());
         for (String queue : settings.queues()) {
@@ -70,10 +73,22 @@ public final class PlatformWorker implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Leaves the pool gracefully, as on SIGTERM: polls for no new work, has the running stage stop at
+     * its next step with a checkpoint and hand itself to another worker, and waits up to {@code grace}
+     * for that before stopping hard.
+     */
+    public void drain(Duration grace) {
+        handover.request();
+        factory.shutdown();
+        factory.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+        close();
+    }
+
     @Override
     public void close() {
         factory.shutdownNow();
-        factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        factory.awaitTermination(10, TimeUnit.SECONDS);
         gauges.close();
     }
 }

@@ -53,7 +53,7 @@ public final class WorkerMain {
                 + infra.temporalTarget() + ", S3 " + infra.s3Endpoint() + ", metrics " + metrics.url());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.close();
+            worker.drain(settings.shutdownGrace());
             TemporalConnection.close(client);
             metrics.close();
             stopped.countDown();

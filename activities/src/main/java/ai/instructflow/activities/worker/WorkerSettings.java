@@ -16,10 +16,12 @@ import java.util.Map;
  * instructflow.progress-ms     how often a stage signals progress            [2000]
  * instructflow.host            the address /metrics listens on               [127.0.0.1; 0.0.0.0 to be scraped from elsewhere]
  * instructflow.metrics-port    the port of /metrics, 0 for any free one      [9464]
+ * instructflow.worker.shutdown-grace-seconds  how long SIGTERM waits for the running
+ *                              stage to checkpoint and hand over            [90; the chart's grace period is 120]
  * </pre>
  */
 public record WorkerSettings(List<String> queues, String device, Duration progressEvery, String metricsHost,
-                             int metricsPort) {
+                             int metricsPort, Duration shutdownGrace) {
 
     public static WorkerSettings fromEnvironment() {
         return from(SettingSource.environment());
@@ -43,13 +45,8 @@ public record WorkerSettings(List<String> queues, String device, Duration progre
             throw new IllegalArgumentException(named(queues) + " names no pool (cpu, gpu)");
         }
         String device = settings.get("instructflow.device", pools.equals(List.of("gpu")) ? "gpu" : "cpu");
-        String progress = "instructflow.progress-ms";
-        long progressMs;
-        try {
-            progressMs = Long.parseLong(settings.get(progress, "2000"));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(named(progress) + " must be a number of milliseconds");
-        }
+        long progressMs = number(settings, "instructflow.progress-ms", "2000", "a number of milliseconds");
+        long graceSeconds = number(settings, "instructflow.worker.shutdown-grace-seconds", "90", "a number of seconds");
         String port = "instructflow.metrics-port";
         int metricsPort;
         try {
@@ -62,7 +59,19 @@ public record WorkerSettings(List<String> queues, String device, Duration progre
                     + settings.get(port, "") + "'");
         }
         return new WorkerSettings(pools.stream().map(TaskQueues::of).toList(), device, Duration.ofMillis(progressMs),
-                settings.get("instructflow.host", "127.0.0.1"), metricsPort);
+                settings.get("instructflow.host", "127.0.0.1"), metricsPort, Duration.ofSeconds(graceSeconds));
+    }
+
+    private static long number(SettingSource settings, String property, String fallback, String what) {
+        try {
+            long n = Long.parseLong(settings.get(property, fallback));
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new IllegalArgumentException(named(property) + " must be " + what + ", got '" + settings.get(property, "") + "'");
     }
 
     /** A setting as people may have set it: its property and its environment variable. */

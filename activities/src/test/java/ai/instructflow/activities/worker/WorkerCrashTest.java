@@ -25,13 +25,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A worker process killed with SIGKILL in the middle of SFT: the activity's heartbeat times out, a
- * second worker process picks the stage up from the checkpoint the first one heartbeated, and the
- * run succeeds.
+ * A worker process leaves in the middle of SFT, killed with SIGKILL (its activity's heartbeat times
+ * out) or given SIGTERM (it checkpoints and hands the stage over); a second worker process picks the
+ * stage up from the latest checkpoint, and the run succeeds.
  */
 class WorkerCrashTest {
 
@@ -40,32 +41,49 @@ class WorkerCrashTest {
 
     @Test
     void aSecondWorkerFinishesSftFromTheKilledWorkersLastCheckpoint() throws Exception {
+        StageManifest sft = sftAfterTheFirstWorkerLeaves("crash", Process::destroyForcibly);
+        assertEquals("lost", sft.attempts.get(0).status, "the killed worker's attempt");
+    }
+
+    @Test
+    void aWorkerGivenSigtermCheckpointsAndHandsTheStageToTheNext() throws Exception {
+        StageManifest sft = sftAfterTheFirstWorkerLeaves("handover", Process::destroy);
+        assertEquals(RunStatus.HANDED_OVER, sft.attempts.get(0).status, "the leaving worker's attempt");
+        assertEquals(2, sft.attempts.size(), "nothing was lost between the two workers");
+    }
+
+    /**
+     * Runs a tiny pipeline on a worker process, makes it leave once SFT has checkpointed, starts a
+     * second one, and returns SFT's manifest once the run has succeeded.
+     */
+    private StageManifest sftAfterTheFirstWorkerLeaves(String name, Consumer<Process> leave) throws Exception {
         try (Infrastructure infra = Infrastructure.start(InfraSettings.from(Map.of("INSTRUCTFLOW_DATA_DIR", data.toString())), 0, 0)) {
             WorkflowClient client = TemporalConnection.connect(infra.settings());
             RunStore runs = new RunStore(new ObjectStore(StorageConfig.from(infra.settings())));
-            RunSpec spec = TinyRuns.spec("crash", 400, "{\"runtime\": {\"sft\": {\"heartbeat_seconds\": 3, \"max_attempts\": 5}}}");
+            RunSpec spec = TinyRuns.spec(name, 150, "{\"runtime\": {\"sft\": {\"heartbeat_seconds\": 3, \"max_attempts\": 5}}}");
             String id = RunStore.newRunId();
-            runs.create(new RunRecord(id, "crash", RunStatus.RUNNING, RunStore.now(), RunStore.now(), null, null, null, 1), spec);
+            runs.create(new RunRecord(id, name, RunStatus.RUNNING, RunStore.now(), RunStore.now(), null, null, null, 1), spec);
 
-            Process first = startWorker(infra.settings());
+            Process first = startWorker(infra.settings(), name + "-1");
             Process second = null;
             try {
                 WorkflowClient.start(client.newWorkflowStub(PipelineWorkflow.class, WorkflowOptions.newBuilder()
                         .setWorkflowId(id).setTaskQueue(TaskQueues.CPU).build())::run, spec);
-                long checkpointed = awaitSftCheckpoint(runs, id, Duration.ofMinutes(3));
-                first.destroyForcibly();  // SIGKILL: no shutdown hook, no last heartbeat
-                assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-                second = startWorker(infra.settings());
+                long checkpointed = TinyRuns.awaitSftCheckpoint(runs, id, 1, Duration.ofMinutes(3));
+                leave.accept(first);
+                // SIGTERM's grace is the worker's shutdown-grace-seconds (90); the stage stops at its next step
+                assertTrue(first.waitFor(90, TimeUnit.SECONDS), "the first worker exited");
+                second = startWorker(infra.settings(), name + "-2");
 
                 client.newUntypedWorkflowStub(id).getResult(StageResult.class);
                 assertEquals(RunStatus.SUCCEEDED, runs.run(id).orElseThrow().status());
                 StageManifest sft = runs.stage(id, Stage.SFT).orElseThrow();
                 assertEquals(RunStatus.SUCCEEDED, sft.status);
                 StageManifest.Attempt last = sft.lastAttempt();
-                assertTrue(sft.attempts.size() >= 2, "the killed attempt and the one that finished");
-                assertEquals("lost", sft.attempts.get(0).status, "the killed worker's attempt");
+                assertTrue(sft.attempts.size() >= 2, "the first worker's attempt and the one that finished");
                 assertTrue(last.resumedFromStep >= checkpointed && last.resumedFromStep > 0,
                         "resumed from step " + last.resumedFromStep + ", a checkpoint at " + checkpointed + " existed");
+                return sft;
             } finally {
                 first.destroyForcibly();
                 if (second != null) {
@@ -75,20 +93,7 @@ class WorkerCrashTest {
         }
     }
 
-    /** Polls the registry until SFT has a checkpoint; returns its step. */
-    private static long awaitSftCheckpoint(RunStore runs, String id, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            StageManifest sft = runs.stage(id, Stage.SFT).orElse(null);
-            if (sft != null && sft.checkpointStep != null && sft.checkpointStep > 0) {
-                return sft.checkpointStep;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("SFT wrote no checkpoint within " + timeout);
-    }
-
-    private static Process startWorker(InfraSettings infra) throws IOException {
+    private static Process startWorker(InfraSettings infra, String log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
                 WorkerMain.class.getName());
@@ -100,7 +105,7 @@ class WorkerCrashTest {
         pb.environment().put("INSTRUCTFLOW_PROGRESS_MS", "500");
         pb.environment().put("INSTRUCTFLOW_METRICS_PORT", "0");
         pb.redirectErrorStream(true);
-        pb.redirectOutput(new File(System.getProperty("java.io.tmpdir"), "instructflow-crash-worker.log"));
+        pb.redirectOutput(new File(System.getProperty("java.io.tmpdir"), "instructflow-worker-" + log + ".log"));
         return pb.start();
     }
 }

@@ -55,6 +55,7 @@ public class Platform {
     private RunStore runs;
     private MetricsServer workerMetrics;
     private PlatformWorker worker;
+    private WorkerSettings workerSettings;
 
     @PostConstruct
     void start() {
@@ -65,7 +66,7 @@ public class Platform {
         client = TemporalConnection.connect(settings, meters);
         runs = new RunStore(new ObjectStore(StorageConfig.from(settings)));
         if (workerEnabled) {
-            WorkerSettings workerSettings = WorkerSettings.from(settingSource);
+            workerSettings = WorkerSettings.from(settingSource);
             workerMetrics = MetricsServer.start(workerSettings.metricsHost(), workerSettings.metricsPort());
             worker = new PlatformWorker(client, runs, workerSettings, workerMetrics.meters()).start();
         }
@@ -76,7 +77,8 @@ public class Platform {
     @PreDestroy
     void stop() {
         if (worker != null) {
-            worker.close();
+            // its stage checkpoints first, so a resume (or another worker) loses no steps
+            worker.drain(workerSettings.shutdownGrace());
             workerMetrics.close();
         }
         TemporalConnection.close(client);

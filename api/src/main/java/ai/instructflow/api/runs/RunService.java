@@ -287,7 +287,7 @@ public class RunService {
         boolean livelier = p != null && RunStatus.RUNNING.equals(status);
         List<RunView.Attempt> attempts = m == null ? List.of() : m.attempts.stream()
                 .map(a -> new RunView.Attempt(a.number, a.worker, a.status, a.startedAt, a.finishedAt, a.seconds,
-                        a.resumedFromStep, a.error)).toList();
+                        a.resumedFromStep, a.corruptCheckpoints, a.error)).toList();
         return new RunView.StageView(stage.id(), status, livelier ? p.step() : 0, livelier ? p.total() : 0,
                 livelier ? p.metrics() : (m == null ? Map.of() : m.metrics), attempts,
                 m == null ? null : m.reusedFrom, m == null ? null : m.checkpointStep, m == null ? List.of() : m.artifacts,

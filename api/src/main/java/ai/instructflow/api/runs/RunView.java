@@ -24,7 +24,7 @@ public record RunView(String id, String name, String status, String stage, Strin
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Attempt(int number, String worker, String status, String startedAt, String finishedAt, Double seconds,
-                          long resumedFromStep, String error) {}
+                          long resumedFromStep, List<String> corruptCheckpoints, String error) {}
 
     /**
      * Wall time of the run, all its executions together (so a resumed run's earlier ones count), the

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.api.auth.AdminToken;
 import ai.instructflow.api.auth.TokenIssuer;
 import ai.instructflow.api.platform.Platform;
+import ai.instructflow.workflows.Stage;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -138,6 +140,38 @@ class RunApiTest {
     @Test
     void aCancelledRunStopsBetweenStepsAndResumesFromItsCheckpoint() throws Exception {
         String id = api.submit(Api.tiny("cancel-e2e", 2000, ""));
+        long checkpoint = cancelDuringSft(id);
+        api.as().post("/api/v1/runs/" + id + "/cancel").then().statusCode(409);
+
+        JsonPath run = resumeSft(id, checkpoint);
+        assertEquals(checkpoint, run.getLong("stages[1].attempts[1].resumed_from_step"));
+        api.as().post("/api/v1/runs/" + id + "/cancel").then().statusCode(200);
+        assertEquals("cancelled", api.awaitEnd(id, Duration.ofMinutes(2)).getString("status"));
+    }
+
+    /** A checkpoint whose bytes changed in storage is found out by its sha256 and passed over for the one before. */
+    @Test
+    void aCorruptCheckpointIsPassedOverForTheOneBeforeIt() throws Exception {
+        String id = api.submit(Api.tiny("corrupt-e2e", 2000, ""));
+        long checkpoint = cancelDuringSft(id);
+        StageManifest sft = platform.runs().stage(id, Stage.SFT).orElseThrow();
+        String latest = sft.checkpoint.key();
+        String earlier = sft.earlierCheckpoints.get(0).key();
+        byte[] bytes = platform.runs().objects().get(latest);
+        bytes[bytes.length / 2] ^= 0x40;
+        platform.runs().objects().put(latest, bytes, "application/octet-stream");
+
+        JsonPath run = resumeSft(id, checkpoint);
+        long earlierStep = Long.parseLong(earlier.replaceAll(".*step-0*(\\d+)\\.ckpt", "$1"));
+        assertTrue(earlierStep < checkpoint, earlier);
+        assertEquals(earlierStep, run.getLong("stages[1].attempts[1].resumed_from_step"), run.prettify());
+        assertEquals(List.of(latest), run.getList("stages[1].attempts[1].corrupt_checkpoints"));
+        api.as().post("/api/v1/runs/" + id + "/cancel").then().statusCode(200);
+        assertEquals("cancelled", api.awaitEnd(id, Duration.ofMinutes(2)).getString("status"));
+    }
+
+    /** Cancels the run once SFT is past step 15; returns the step of the checkpoint the cancel made. */
+    private long cancelDuringSft(String id) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (api.run(id).getLong("stages[1].step") < 15 && System.nanoTime() < deadline) {
             Thread.sleep(200);
@@ -148,20 +182,20 @@ class RunApiTest {
         assertEquals("cancelled", cancelled.getString("stages[1].status"));
         long checkpoint = cancelled.getLong("stages[1].checkpoint_step");
         assertTrue(checkpoint >= 15, "SFT checkpointed where it stopped: " + checkpoint);
-        api.as().post("/api/v1/runs/" + id + "/cancel").then().statusCode(409);
+        return checkpoint;
+    }
 
+    /** Resumes the run and waits until its second SFT attempt has stepped; the run is then cancelled again to stay short. */
+    private JsonPath resumeSft(String id, long checkpoint) throws InterruptedException {
         api.as().post("/api/v1/runs/" + id + "/resume").then().statusCode(200);
-        // a resumed SFT continues from the cancel's checkpoint, then the run is cancelled again to stay short
-        deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         JsonPath run = api.run(id);
         while ((run.getList("stages[1].attempts").size() < 2 || run.getLong("stages[1].step") <= checkpoint)
                 && System.nanoTime() < deadline) {
             Thread.sleep(200);
             run = api.run(id);
         }
-        assertEquals(checkpoint, run.getLong("stages[1].attempts[1].resumed_from_step"));
-        api.as().post("/api/v1/runs/" + id + "/cancel").then().statusCode(200);
-        assertEquals("cancelled", api.awaitEnd(id, Duration.ofMinutes(2)).getString("status"));
+        return run;
     }
 
     @Test
