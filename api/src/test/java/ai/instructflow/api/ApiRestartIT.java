@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.jwt.build.Jwt;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,11 +66,11 @@ class ApiRestartIT {
         Path publicKey = data.resolve("public-key.pem");
         Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder().encodeToString(key.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
-        int port = freePort();
+        int port = FreePorts.loopback();
         api = "http://127.0.0.1:" + port;
-        int s3Port = freePort();
-        EmbeddedS3 s3 = EmbeddedS3.start(data.resolve("s3"), "127.0.0.1", s3Port, "drill", "drill-secret");
-        try (EmbeddedTemporal temporal = EmbeddedTemporal.start("127.0.0.1", freePort())) {
+        EmbeddedS3 s3 = EmbeddedS3.start(data.resolve("s3"), "127.0.0.1", 0, "drill", "drill-secret");
+        int s3Port = s3.endpoint().getPort();
+        try (EmbeddedTemporal temporal = EmbeddedTemporal.start("127.0.0.1", 0)) {
             Map<String, String> platform = Map.of("INSTRUCTFLOW_TEMPORAL_TARGET", temporal.target(),
                     "INSTRUCTFLOW_S3_ENDPOINT", s3.endpoint().toString(),
                     "INSTRUCTFLOW_S3_ACCESS_KEY", "drill", "INSTRUCTFLOW_S3_SECRET_KEY", "drill-secret",
@@ -253,12 +252,6 @@ class ApiRestartIT {
             return JSON.readTree(json);
         } catch (IOException e) {
             throw new AssertionError("not JSON: " + json, e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

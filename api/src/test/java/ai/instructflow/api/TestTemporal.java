@@ -2,9 +2,6 @@ package ai.instructflow.api;
 
 import ai.instructflow.infra.EmbeddedTemporal;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.Map;
 
 /**
@@ -15,13 +12,11 @@ import java.util.Map;
 public class TestTemporal implements QuarkusTestResourceLifecycleManager {
 
     private static final String HOST = "127.0.0.1";
-    private static int port;
     private static EmbeddedTemporal temporal;
 
     @Override
     public Map<String, String> start() {
-        port = freePort();
-        temporal = EmbeddedTemporal.start(HOST, port);
+        temporal = EmbeddedTemporal.start(HOST, 0);
         return Map.of("instructflow.temporal.target", temporal.target());
     }
 
@@ -32,15 +27,8 @@ public class TestTemporal implements QuarkusTestResourceLifecycleManager {
 
     /** Stops the service and starts an empty one on the same port: every workflow it ran is gone. */
     public static synchronized void restart() {
+        int port = temporal.port();
         temporal.close();
         temporal = EmbeddedTemporal.start(HOST, port);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -47,7 +47,12 @@ public final class EmbeddedTemporal implements AutoCloseable {
 
     /** The gRPC target clients and workers connect to. */
     public String target() {
-        return host + ":" + server.getPort();
+        return host + ":" + port();
+    }
+
+    /** The port actually bound (a free one when started with 0). */
+    public int port() {
+        return server.getPort();
     }
 
     @Override

@@ -106,6 +106,7 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
         manifest.earlierCheckpoints.forEach(c -> candidates.putIfAbsent(c.key(), c));
         List<String> corrupt = new ArrayList<>();
         Artifact from = null;
+        // hashed before it is parsed: a corrupt length field could otherwise ask the parser for gigabytes
         for (Artifact candidate : candidates.values()) {
             if (artifacts.intact(candidate)) {
                 from = candidate;

@@ -22,8 +22,6 @@ import ai.instructflow.workflows.TaskQueues;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -46,9 +44,10 @@ class StorageOutageTest {
 
     @Test
     void sftWeathersThirtySecondsWithoutStorageAndFinishesFromItsCheckpoint() throws Exception {
-        int port = freePort();
         Path bucketDir = data.resolve("s3");
-        EmbeddedS3 s3 = EmbeddedS3.start(bucketDir, "127.0.0.1", port, ACCESS_KEY, SECRET_KEY);
+        EmbeddedS3 s3 = EmbeddedS3.start(bucketDir, "127.0.0.1", 0, ACCESS_KEY, SECRET_KEY);
+        // it comes back where it was, as a restarted MinIO behind its Service would
+        int port = s3.endpoint().getPort();
         InfraSettings settings = InfraSettings.from(Map.of("INSTRUCTFLOW_DATA_DIR", data.toString(),
                 "INSTRUCTFLOW_S3_ENDPOINT", s3.endpoint().toString(),
                 "INSTRUCTFLOW_S3_ACCESS_KEY", ACCESS_KEY, "INSTRUCTFLOW_S3_SECRET_KEY", SECRET_KEY));
@@ -81,12 +80,6 @@ class StorageOutageTest {
             }
         } finally {
             s3.close();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
