@@ -1,5 +1,6 @@
 package ai.instructflow.activities.registry;
 
+import ai.instructflow.workflows.RunStatus;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -25,6 +26,11 @@ public record RunRecord(String id, String name, String status, String createdAt,
     public RunRecord withStatus(String status, String finishedAt, String failedStage, String error) {
         return new RunRecord(id, name, status, createdAt, startedAt, finishedAt, failedStage, error, executions,
                 earlierWallSeconds, earlierActivitySeconds);
+    }
+
+    /** As listed when the registry says running but the workflow service has no record of the run. */
+    public RunRecord interrupted() {
+        return withStatus(RunStatus.INTERRUPTED, null, null, "the Temporal service has no record of this run; resume it");
     }
 
     /** A new execution from {@code at}, after one that took {@code wallSeconds}, {@code activitySeconds} of them in stages. */

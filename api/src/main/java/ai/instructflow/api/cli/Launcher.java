@@ -25,7 +25,7 @@ public class Launcher implements QuarkusApplication {
               demo [--serve] [--json] [--port N]    start the embedded platform, run the demo through its REST API, print the report
               serve [--port N]                      the API with embedded Temporal, S3 and an in-process worker
               worker                                a worker only, joining a platform (INSTRUCTFLOW_TEMPORAL_TARGET, INSTRUCTFLOW_S3_ENDPOINT)
-            """ + RunsCommand.USAGE + StoredModelCommand.USAGE;
+            """ + RunsBench.USAGE + RunsCommand.USAGE + StoredModelCommand.USAGE;
 
     /** What the demo submits: a name, and the trainer's defaults for everything else. */
     static final String DEMO_SPEC = "{\"name\": \"demo\"}";
@@ -57,6 +57,11 @@ public class Launcher implements QuarkusApplication {
                     }
                     Quarkus.run(Launcher.class, args);
                 }
+                case "runs-bench" -> {
+                    RunsBench.check(rest);
+                    RunsBench.isolate();
+                    Quarkus.run(Launcher.class, args);
+                }
                 default -> throw new IllegalArgumentException(command.isEmpty() ? "no command" : "unknown command '" + command + "'");
             }
         } catch (IllegalArgumentException e) {
@@ -74,6 +79,9 @@ public class Launcher implements QuarkusApplication {
     @Override
     public int run(String... args) throws Exception {
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        if (args[0].equals("runs-bench")) {
+            return RunsBench.of(rest, platform.runs(), "http://" + host + ":" + port, admin.adminToken()).run();
+        }
         Main.option(rest, "--port", null);
         boolean json = rest.remove("--json");
         boolean serve = args[0].equals("serve") || rest.remove("--serve");

@@ -44,7 +44,7 @@ public class LabelingService {
 
     /** The open queues as {@code viewer} sees them (null: as operators do). */
     public List<OpenQueue> open(String viewer) {
-        return open(platform.runs().runs(), viewer);
+        return open(platform.runs().runs(RunStatus.RUNNING), viewer);
     }
 
     /** The open queues of those of these runs that are running. */

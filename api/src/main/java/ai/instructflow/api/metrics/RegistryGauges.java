@@ -1,6 +1,6 @@
 package ai.instructflow.api.metrics;
 
-import ai.instructflow.activities.registry.RunRecord;
+import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.api.labeling.LabelingService;
 import ai.instructflow.api.labeling.OpenQueue;
 import ai.instructflow.api.labeling.QueueView;
@@ -17,12 +17,10 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -85,11 +83,10 @@ public class RegistryGauges {
 
     private void refresh() {
         try {
-            List<RunRecord> all = runs.all();
-            Map<String, Long> byStatus = all.stream().collect(Collectors.groupingBy(RunRecord::status, Collectors.counting()));
+            RunStore.Census census = runs.census();
             runsByStatus.register(STATUSES.stream()
-                    .map(s -> MultiGauge.Row.of(Tags.of("status", s), byStatus.getOrDefault(s, 0L))).toList(), true);
-            List<OpenQueue> queues = labeling.open(all, null);
+                    .map(s -> MultiGauge.Row.of(Tags.of("status", s), census.byStatus().getOrDefault(s, 0L))).toList(), true);
+            List<OpenQueue> queues = labeling.open(census.running(), null);
             queues(available, queues, QueueView::available);
             queues(leased, queues, QueueView::leased);
             queues(completed, queues, QueueView::completed);

@@ -4,6 +4,7 @@ import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.metrics.SharedMetrics;
 import ai.instructflow.activities.metrics.StageMetric;
 import ai.instructflow.activities.models.ModelStore;
+import ai.instructflow.activities.registry.Parallel;
 import ai.instructflow.activities.registry.RunRecord;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
@@ -44,6 +45,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,26 +96,36 @@ public class RunService {
         String now = RunStore.now();
         runs().create(new RunRecord(id, resolved.name(), RunStatus.RUNNING, now, now, null, null, null, 1), resolved);
         start(id, resolved);
-        return view(id);
+        // just started: no stage has begun, and asking the workflow (a query) would wait for a worker to take
+        // its first task, which under load is most of a submission's time
+        return view(id, false);
     }
 
+    /**
+     * A page of runs, newest first ({@link RunStore#page}): the index's keys and this page's records, with
+     * Temporal asked about the page's running runs (for {@code status=running} or {@code interrupted},
+     * about every running run).
+     */
     public RunPage list(RunQuery query) {
-        List<RunRecord> all = all().stream().filter(r -> query.status() == null || query.status().equals(r.status())).toList();
-        int from = (int) Math.min(all.size(), (long) query.page() * query.size());
-        return new RunPage(all.subList(from, Math.min(all.size(), from + query.size())), query.page(), query.size(),
-                all.size());
+        RunStore.Page found = runs().page(query.status(), query.page(), query.size(), this::lost);
+        return new RunPage(found.runs(), query.page(), query.size(), found.total());
     }
 
-    /** Every run, newest first, with its live status. */
-    public List<RunRecord> all() {
-        return runs().runs().stream().map(this::withLiveStatus).toList();
+    /** How many runs have each status (a running run Temporal has lost counted as interrupted): what the gauges show. */
+    public RunStore.Census census() {
+        return runs().census(this::lost);
     }
 
     public RunView view(String id) {
+        return view(id, true);
+    }
+
+    /** {@code asked}: whether a running run's workflow is asked for its current stage and progress. */
+    private RunView view(String id, boolean asked) {
         RunRecord record = record(id);
         RunState live = null;
         String status = record.status();
-        if (RunStatus.RUNNING.equals(status)) {
+        if (asked && RunStatus.RUNNING.equals(status)) {
             try {
                 live = platform.client().newWorkflowStub(PipelineWorkflow.class, id).state();
             } catch (WorkflowNotFoundException e) {
@@ -258,14 +270,27 @@ public class RunService {
 
     /** A run the registry calls running but Temporal does not know was lost by a restarted (embedded) service. */
     private RunRecord withLiveStatus(RunRecord r) {
-        if (!RunStatus.RUNNING.equals(r.status())) {
-            return r;
+        return RunStatus.RUNNING.equals(r.status()) && lost(r.id()) ? r.interrupted() : r;
+    }
+
+    /** Those of these runs Temporal has no record of, asked side by side. */
+    private Set<String> lost(List<String> ids) {
+        List<Boolean> lost = Parallel.map(ids, this::lost);
+        Set<String> out = new HashSet<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (lost.get(i)) {
+                out.add(ids.get(i));
+            }
         }
+        return out;
+    }
+
+    private boolean lost(String id) {
         try {
-            platform.client().newUntypedWorkflowStub(r.id()).describe();
-            return r;
+            platform.client().newUntypedWorkflowStub(id).describe();
+            return false;
         } catch (WorkflowNotFoundException e) {
-            return r.withStatus(RunStatus.INTERRUPTED, null, null, "the Temporal service has no record of this run; resume it");
+            return true;
         }
     }
 
