@@ -8,8 +8,15 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -25,7 +32,7 @@ public class Launcher implements QuarkusApplication {
               demo [--serve] [--json] [--port N]    start the embedded platform, run the demo through its REST API, print the report
               serve [--port N]                      the API with embedded Temporal, S3 and an in-process worker
               worker                                a worker only, joining a platform (INSTRUCTFLOW_TEMPORAL_TARGET, INSTRUCTFLOW_S3_ENDPOINT)
-            """ + RunsCommand.USAGE + StoredModelCommand.USAGE;
+            """ + LabelingBench.USAGE + RunsCommand.USAGE + StoredModelCommand.USAGE;
 
     /** What the demo submits: a name, and the trainer's defaults for everything else. */
     static final String DEMO_SPEC = "{\"name\": \"demo\"}";
@@ -57,6 +64,11 @@ public class Launcher implements QuarkusApplication {
                     }
                     Quarkus.run(Launcher.class, args);
                 }
+                case "labeling-bench" -> {
+                    benchOptions(new ArrayList<>(rest));  // checked before the platform starts for them
+                    benchPlatform();
+                    Quarkus.run(Launcher.class, args);
+                }
                 default -> throw new IllegalArgumentException(command.isEmpty() ? "no command" : "unknown command '" + command + "'");
             }
         } catch (IllegalArgumentException e) {
@@ -75,6 +87,11 @@ public class Launcher implements QuarkusApplication {
     public int run(String... args) throws Exception {
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
         Main.option(rest, "--port", null);
+        if (args[0].equals("labeling-bench")) {
+            // the port the bench's platform took (a free one, see benchPlatform)
+            String url = "http://" + host + ":" + ConfigProvider.getConfig().getValue("quarkus.http.port", Integer.class);
+            return benchOptions(rest).on(new ApiClient(url, admin.adminToken())).run();
+        }
         boolean json = rest.remove("--json");
         boolean serve = args[0].equals("serve") || rest.remove("--serve");
         if (!rest.isEmpty()) {
@@ -98,6 +115,58 @@ public class Launcher implements QuarkusApplication {
             Quarkus.waitForExit();
         }
         return code;
+    }
+
+    /**
+     * The bench's platform has a place of its own: free ports and a fresh data folder, deleted at exit, so
+     * it runs beside a serving platform and leaves nothing behind.
+     */
+    private static void benchPlatform() throws IOException {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            System.setProperty("quarkus.http.port", Integer.toString(free.getLocalPort()));
+        }
+        System.setProperty("instructflow.temporal.port", "0");
+        System.setProperty("instructflow.s3.port", "0");
+        System.setProperty("instructflow.metrics-port", "0");
+        Path data = Files.createTempDirectory("instructflow-labeling-bench");
+        System.setProperty("instructflow.data-dir", data.toString());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(data)));
+    }
+
+    private static void delete(Path folder) {
+        try (var paths = Files.walk(folder)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a temporary folder: the system cleans it up eventually
+        }
+    }
+
+    /** labeling-bench's options: how many labelers, tasks and warm-up submissions, and whether to print JSON. */
+    private record BenchOptions(int labelers, int tasks, int warmup, boolean json) {
+        LabelingBench on(ApiClient admin) {
+            return new LabelingBench(admin, labelers, tasks, warmup, json);
+        }
+    }
+
+    private static BenchOptions benchOptions(List<String> args) {
+        int labelers = count(Main.option(args, "--labelers", "50"), "--labelers");
+        int tasks = count(Main.option(args, "--tasks", Integer.toString(30 * labelers)), "--tasks");
+        int warmup = count(Main.option(args, "--warmup", Integer.toString(Math.min(10 * labelers, tasks / 3))), "--warmup");
+        boolean json = args.remove("--json");
+        if (!args.isEmpty()) {
+            throw new IllegalArgumentException("unknown options " + args);
+        }
+        BenchOptions options = new BenchOptions(labelers, tasks, warmup, json);
+        options.on(null);  // the ranges, checked where the bench is defined
+        return options;
+    }
+
+    private static int count(String text, String option) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a whole number, got '" + text + "'");
+        }
     }
 
     private static int parsePort(String text) {
