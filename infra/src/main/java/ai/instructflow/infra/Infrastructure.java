@@ -43,6 +43,11 @@ public final class Infrastructure implements AutoCloseable {
         return resolved;
     }
 
+    /** Whether the Temporal service runs in this process (it lives and dies with the process's workers). */
+    public boolean embedsTemporal() {
+        return temporal != null;
+    }
+
     @Override
     public void close() {
         if (s3 != null) {

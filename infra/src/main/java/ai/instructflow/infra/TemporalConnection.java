@@ -4,6 +4,7 @@ import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import com.uber.m3.tally.ScopeCloseException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.SimpleSslContextBuilder;
@@ -52,6 +53,18 @@ public final class TemporalConnection {
         WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(options.build());
         return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder()
                 .setNamespace(settings.namespace()).build());
+    }
+
+    /**
+     * Whether the service hands a dead worker's sticky workflow tasks to another worker after their
+     * sticky timeout. A Temporal server does, and says which version it is; the in-memory service
+     * (the embedded one, {@link EmbeddedTemporal}, also run on its own by {@code dev-temporal}) names no
+     * version and never moves them: there a worker in another process than the service must not keep
+     * workflows sticky, or its death would strand them.
+     */
+    public static boolean movesStickyTasks(WorkflowClient client) {
+        return !client.getWorkflowServiceStubs().blockingStub()
+                .getSystemInfo(GetSystemInfoRequest.getDefaultInstance()).getServerVersion().isEmpty();
     }
 
     /** Closes the connection and its metrics scope, whose reporting thread would otherwise keep the JVM alive. */

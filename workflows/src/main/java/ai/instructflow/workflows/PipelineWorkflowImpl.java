@@ -105,7 +105,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         LabelingQueueWorkflow child = Workflow.newChildWorkflowStub(LabelingQueueWorkflow.class,
                 ChildWorkflowOptions.newBuilder()
                         .setWorkflowId(LabelingQueues.id(queue.runId(), queue.stage()))
-                        .setTaskQueue(TaskQueues.CPU)
+                        .setTaskQueue(TaskQueues.LABELING)
                         .build());
         Promise<QueueState> served = Async.function(child::run, queue);
         Workflow.getWorkflowExecution(child).get();

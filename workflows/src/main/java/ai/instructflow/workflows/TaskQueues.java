@@ -9,8 +9,8 @@ public final class TaskQueues {
     public static final String CPU = "instructflow-cpu";
     public static final String GPU = "instructflow-gpu";
     /**
-     * Labeling bookkeeping and the simulated labelers, served by every CPU worker beside its stage
-     * slot, so a queue waiting on people never holds up training.
+     * The labeling queues, their bookkeeping and the simulated labelers, served by every CPU worker
+     * beside its stage slot, so a queue waiting on people never holds up training.
      */
     public static final String LABELING = "instructflow-labeling";
 

@@ -81,13 +81,14 @@ public final class LabelStore {
         return read;
     }
 
-    /** One submission's labels as stored, and whether this call wrote them (they were not there before). */
-    public record StoredLabels(LabelBatch batch, boolean written) {}
+    /** One submission's labels as stored: the batch the queue's submit update references. */
+    public record StoredLabels(LabelBatch batch) {}
 
     /**
      * Stores one submission's labels under a key named by their content, so a stored label file never
      * changes: a submission sent again with other content is another object, and the one a queue
-     * counted stays as it was. The returned batch is what the queue's submit update references.
+     * counted stays as it was (the same submission sent again writes the same bytes to the same key).
+     * The returned batch is what the queue's submit update references.
      */
     public StoredLabels putLabels(String prefix, String labeler, String submissionId, List<Label> labels) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -102,18 +103,27 @@ public final class LabelStore {
         String sha256 = HexFormat.of().formatHex(ObjectStore.sha256Digest().digest(content));
         String key = prefix + "labels/" + URLEncoder.encode(labeler, StandardCharsets.UTF_8) + "/" + submissionId + "-"
                 + sha256 + ".jsonl";
-        boolean written = !objects.exists(key);
-        if (written) {
-            objects.put(key, content, JSONL);
-        }
-        return new StoredLabels(new LabelBatch(labeler, submissionId, labels.stream().map(Label::task).toList(), key, sha256),
-                written);
+        objects.put(key, content, JSONL);
+        return new StoredLabels(new LabelBatch(labeler, submissionId, labels.stream().map(Label::task).toList(), key, sha256));
     }
 
-    /** Removes labels this process stored for a submission the queue refused: nothing refers to them. */
+    /**
+     * Removes labels stored for a submission the queue refused. Its refusal proves it counts none of
+     * them: the queue answers a submission it counted before as a duplicate, never with a refusal.
+     */
     public void deleteRefused(StoredLabels stored) {
-        if (stored.written()) {
-            objects.delete(stored.batch().key());
+        objects.delete(stored.batch().key());
+    }
+
+    /**
+     * Removes labels stored for a submission that never reached a running queue (it had ended, or
+     * runs in another folder now), unless the queue under {@code prefix} counted them before: a
+     * retry of a counted submission stored the very same file again, which must stay.
+     */
+    public void deleteUnlessRecorded(StoredLabels stored, String prefix) {
+        String key = stored.batch().key();
+        if (accepted(prefix).stream().noneMatch(b -> b.key().equals(key))) {
+            objects.delete(key);
         }
     }
 

@@ -184,7 +184,7 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
                 mine.set(t);
             }
         }
-        return QueueLedger.of(labels, done, Map.of(), chunks.size(), 0);
+        return QueueLedger.of(labels, done, Map.of(), chunks.size(), 0, List.of(), Map.of());
     }
 
     private static void pause(ActivityExecutionContext context) {

@@ -12,14 +12,20 @@ import ai.instructflow.workflows.labeling.SubmitAck;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -34,13 +40,28 @@ public final class LabelingClient {
     private static final Pattern SUBMISSION_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     /** Enough for an execution to hand over to the next one. */
     private static final int CONTINUE_AS_NEW_TRIES = 3;
+    private static final int CACHED_SPECS = 64;
 
     /** A lease with its tasks' content, and the queue it came from. */
     public record Leased(LeaseGrant grant, List<LabelingTask> tasks, QueueState queue) {}
 
+    /** The queue's current execution stores labels in another folder than the caller's spec names. */
+    private static final class OtherFolder extends RuntimeException {
+        OtherFolder(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private final WorkflowClient client;
     private final LabelStore store;
     private final MeterRegistry metrics;
+    /** The recent queues' specs, by queue id: every submission needs its queue's folder and kind. */
+    private final Map<String, QueueSpec> specs = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, QueueSpec> eldest) {
+            return size() > CACHED_SPECS;
+        }
+    });
 
     public LabelingClient(WorkflowClient client, LabelStore store, MeterRegistry metrics) {
         this.client = client;
@@ -50,7 +71,9 @@ public final class LabelingClient {
 
     public QueueState state(String runId, String stage) {
         try {
-            return queue(runId, stage).state();
+            QueueState state = queue(runId, stage).state();
+            remember(runId, stage, state.spec());
+            return state;
         } catch (WorkflowNotFoundException e) {
             throw noQueue(runId, stage);
         } catch (WorkflowException e) {
@@ -64,14 +87,35 @@ public final class LabelingClient {
         if (grant.refused() != null) {
             throw refusal(grant.refused(), grant.reason());
         }
-        QueueState state = state(runId, stage);
+        // the update answers with the queue as it is after it; a queue started by older code does not
+        QueueState state = grant.queue() != null ? grant.queue() : state(runId, stage);
+        remember(runId, stage, state.spec());
         List<LabelingTask> all = store.tasks(state.spec().prefix());
         return new Leased(grant, grant.tasks().stream().map(all::get).toList(), state);
     }
 
-    /** Stores and submits one labeler's labels; the same submission id again is acknowledged as a duplicate. */
+    /**
+     * Stores and submits one labeler's labels; the same submission id again is acknowledged as a
+     * duplicate. The answer carries the queue just after it, as the labeler sees it.
+     */
     public SubmitAck submit(String runId, String stage, String labeler, String submissionId, List<Label> labels) {
-        QueueSpec spec = state(runId, stage).spec();
+        for (int tries = 1; ; tries++) {
+            // the queue's folder and kind are its spec's, which stays as it is while the queue runs: asked once
+            QueueSpec spec = spec(runId, stage);
+            try {
+                return submit(runId, stage, spec, labeler, submissionId, labels);
+            } catch (OtherFolder e) {
+                // a resume reopened the queue in another folder: ask again (what was stored is deleted)
+                specs.remove(LabelingQueues.id(runId, stage));
+                if (tries == CONTINUE_AS_NEW_TRIES) {
+                    throw new LabelingException(LabelingException.Reason.INVALID, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private SubmitAck submit(String runId, String stage, QueueSpec spec, String labeler, String submissionId,
+                             List<Label> labels) {
         List<FieldError> errors = validate(spec, store.tasks(spec.prefix()), submissionId, labels);
         if (!errors.isEmpty()) {
             throw new LabelingException(LabelingException.Reason.INVALID, "invalid submission: " + errors.stream()
@@ -79,16 +123,27 @@ public final class LabelingClient {
         }
         LabelStore.StoredLabels stored = store.putLabels(spec.prefix(), labeler, submissionId, labels);
         LabelBatch batch = stored.batch();
+        // one update id for every try: if a try counted the labels but its answer was lost (the queue
+        // continued as new meanwhile), the next try hears which update counted them, and it was this one
+        String updateId = UUID.randomUUID().toString();
+        UpdateOptions<SubmitAck> submit = UpdateOptions.newBuilder(SubmitAck.class).setUpdateName("submit")
+                .setUpdateId(updateId).setWaitForStage(WorkflowUpdateStage.COMPLETED).build();
         SubmitAck ack;
         try {
-            ack = call(runId, stage, () -> queue(runId, stage).submit(batch));
-        } catch (LabelingException e) {
-            store.deleteRefused(stored);
+            ack = call(runId, stage, () -> client.newUntypedWorkflowStub(LabelingQueues.id(runId, stage))
+                    .startUpdate(submit, batch).getResult());
+            if (ack.duplicate() && updateId.equals(ack.countedBy())) {
+                ack = ack.asAccepted();
+            }
+        } catch (LabelingException | OtherFolder e) {
+            // no running queue took them: the queue had ended (or a validator refused them), or it runs in
+            // another folder now; what was stored goes, unless this was a retry of a submission it counted
+            store.deleteUnlessRecorded(stored, spec.prefix());
             throw e;
         }
         if (ack.refused() != null) {
             // a refusal is never counted, so nothing refers to what was stored for it; a duplicate's
-            // file may be the counted one (sent twice at once), so it stays
+            // file is the counted one (or, sent with other content, its own), so it stays
             store.deleteRefused(stored);
             throw refusal(ack.refused(), ack.reason());
         }
@@ -96,7 +151,7 @@ public final class LabelingClient {
             Counter.builder("instructflow_labels").description("Labels a labeling queue counted, submitted through this process")
                     .tags("run", runId, "stage", stage).register(metrics).increment(batch.tasks().size());
         }
-        return ack;
+        return ack.queue() != null ? ack : ack.with(state(runId, stage));
     }
 
     public QueueState close(String runId, String stage) {
@@ -124,6 +179,16 @@ public final class LabelingClient {
         return errors;
     }
 
+    /** The queue's spec as last seen: its folder, kind and tasks do not change while it runs. */
+    private QueueSpec spec(String runId, String stage) {
+        QueueSpec known = specs.get(LabelingQueues.id(runId, stage));
+        return known != null ? known : state(runId, stage).spec();
+    }
+
+    private void remember(String runId, String stage, QueueSpec spec) {
+        specs.put(LabelingQueues.id(runId, stage), spec);
+    }
+
     private LabelingQueueWorkflow queue(String runId, String stage) {
         return client.newWorkflowStub(LabelingQueueWorkflow.class, LabelingQueues.id(runId, stage));
     }
@@ -138,8 +203,12 @@ public final class LabelingClient {
             try {
                 return update.get();
             } catch (WorkflowUpdateException e) {
-                // the validator refused a malformed request
-                String message = e.getCause() instanceof ApplicationFailure failure ? failure.getOriginalMessage() : e.getMessage();
+                // the validator refused a malformed request, or labels stored for another folder of the queue
+                ApplicationFailure failure = e.getCause() instanceof ApplicationFailure f ? f : null;
+                if (failure != null && LabelingQueues.OTHER_FOLDER.equals(failure.getType())) {
+                    throw new OtherFolder(failure.getOriginalMessage());
+                }
+                String message = failure != null ? failure.getOriginalMessage() : e.getMessage();
                 throw new LabelingException(LabelingException.Reason.INVALID, message);
             } catch (WorkflowException e) {
                 if (!(e instanceof WorkflowNotFoundException) && !rootIsNotFound(e)) {

@@ -48,7 +48,9 @@ public final class WorkerMain {
         new UptimeMetrics().bindTo(metrics.meters());
         RunStore runs = new RunStore(new ObjectStore(StorageConfig.from(infra)));
         WorkflowClient client = TemporalConnection.connect(infra, metrics.meters());
-        PlatformWorker worker = new PlatformWorker(client, runs, settings, metrics.meters()).start();
+        // joining a platform's in-memory Temporal service from another process, its queues must not stay sticky
+        PlatformWorker worker = new PlatformWorker(client, runs, settings, metrics.meters(),
+                TemporalConnection.movesStickyTasks(client)).start();
         System.out.println("worker " + settings.queues() + " on " + settings.device() + ", Temporal "
                 + infra.temporalTarget() + ", S3 " + infra.s3Endpoint() + ", metrics " + metrics.url());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -28,6 +28,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +59,8 @@ class LabelingQueueTest {
         objects = runs.objects();
         store = new LabelStore(objects);
         labeling = new LabelingClient(client, store, new SimpleMeterRegistry());
-        worker = new PlatformWorker(client, runs, WorkerSettings.from(Map.of()), new SimpleMeterRegistry()).start();
+        worker = new PlatformWorker(client, runs, WorkerSettings.from(Map.of()), new SimpleMeterRegistry(),
+                infra.embedsTemporal()).start();
     }
 
     @AfterAll
@@ -66,16 +71,19 @@ class LabelingQueueTest {
 
     /** A demonstration queue of {@code tasks} prompts, served under run id {@code run}. */
     static QueueSpec open(String run, int tasks, int overlap, int quota, long leaseSeconds) {
+        return open(run, tasks, overlap, quota, leaseSeconds, LabelingQueues.HISTORY_LIMIT);
+    }
+
+    /** As above, continuing as new past {@code historyLimit} events. */
+    static QueueSpec open(String run, int tasks, int overlap, int quota, long leaseSeconds, int historyLimit) {
         String prefix = "runs/" + run + "/collect-demonstrations/labeling/test/";
         store.create(prefix, new QueueMeta(LabelingKind.DEMONSTRATION, tasks, 0, 0, RunStore.now()),
                 IntStream.range(0, tasks).mapToObj(i -> new LabelingTask(i, LabelingTask.TRAIN, "length of word" + i, null))
                         .toList());
         QueueSpec spec = new QueueSpec(run, "collect-demonstrations", LabelingKind.DEMONSTRATION, prefix, tasks, overlap,
-                quota, 0, false, leaseSeconds, System.currentTimeMillis() + 3_600_000, false, null,
-                LabelingQueues.HISTORY_LIMIT,
-                null);
+                quota, 0, false, leaseSeconds, System.currentTimeMillis() + 3_600_000, false, null, historyLimit, null);
         WorkflowClient.start(client.newWorkflowStub(LabelingQueueWorkflow.class, WorkflowOptions.newBuilder()
-                .setWorkflowId(LabelingQueues.id(run, "collect-demonstrations")).setTaskQueue(TaskQueues.CPU).build())::run, spec);
+                .setWorkflowId(LabelingQueues.id(run, "collect-demonstrations")).setTaskQueue(TaskQueues.LABELING).build())::run, spec);
         return spec;
     }
 
@@ -192,5 +200,97 @@ class LabelingQueueTest {
         assertEquals("quota", result("integrity").endedBy());
         assertEquals(List.of("five", "one"), store.labels(store.accepted(spec.prefix())).stream()
                 .map(Label::completion).toList(), "the counted label is the one first sent, intact");
+    }
+
+    /**
+     * Eight labelers at once, each submission sent twice at the same moment, through a queue that
+     * renews its history (continue-as-new) several times meanwhile: every accepted submission is
+     * counted and recorded exactly once, and the only label files stored are the counted ones.
+     */
+    @Test
+    void concurrentLabelersAcrossContinueAsNewAreEachCountedAndRecordedOnce() throws Exception {
+        int tasks = 96;
+        QueueSpec spec = open("crowd", tasks, 1, tasks, 600, 120);
+        ConcurrentLinkedQueue<Label> accepted = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<?>> labelers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String name = "crowd-" + i;
+            labelers.add(pool.submit(() -> {
+                while (true) {
+                    int task;
+                    try {
+                        task = lease("crowd", name);
+                    } catch (LabelingException e) {
+                        if (e.reason() != LabelingException.Reason.CLOSED) {
+                            unexpected.add(name + " lease: " + e.reason() + " " + e.getMessage());
+                        }
+                        return null;
+                    }
+                    if (task < 0) {
+                        if (!labeling.state("crowd", "collect-demonstrations").open()) {
+                            return null;
+                        }
+                        Thread.sleep(20);
+                        continue;
+                    }
+                    Label label = new Label(task, name, "word" + task + " by " + name, null);
+                    Future<Boolean> twin = pool.submit(() -> acceptedOnce(name, label, unexpected));
+                    boolean first = acceptedOnce(name, label, unexpected);
+                    boolean second = twin.get();
+                    if (first == second) {
+                        unexpected.add(name + " task " + task + ": accepted " + (first ? "twice" : "never"));
+                    }
+                    if (first || second) {
+                        accepted.add(label);
+                    }
+                }
+            }));
+        }
+        for (Future<?> labeler : labelers) {
+            labeler.get();
+        }
+        pool.shutdown();
+        assertEquals(List.of(), List.copyOf(unexpected));
+        assertEquals(tasks, accepted.size());
+
+        QueueState done = result("crowd");
+        assertEquals("quota", done.endedBy());
+        assertEquals(tasks, done.labels());
+        var executions = client.getWorkflowServiceStubs().blockingStub().listClosedWorkflowExecutions(
+                io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest.newBuilder()
+                        .setNamespace(infra.settings().namespace()).setMaximumPageSize(1000).build())
+                .getExecutionsList().stream()
+                .filter(e -> e.getExecution().getWorkflowId().equals(LabelingQueues.id("crowd", "collect-demonstrations")))
+                .count();
+        assertTrue(executions > 2, "the queue continued as new while they labeled: " + executions + " executions");
+        List<LabelBatch> recorded = store.accepted(spec.prefix());
+        assertEquals(tasks, recorded.size(), "each accepted submission recorded once");
+        assertEquals(sorted(accepted), sorted(store.labels(recorded)), "the recorded labels are exactly the accepted ones");
+        assertEquals(recorded.stream().map(LabelBatch::key).sorted().toList(),
+                objects.list(spec.prefix() + "labels/").stream().sorted().toList(),
+                "the label files stored are the counted ones, nothing else");
+    }
+
+    /** One send of a label: true when the queue counted it, false for the acknowledged duplicate (or a closed queue). */
+    private static boolean acceptedOnce(String labeler, Label label, ConcurrentLinkedQueue<String> unexpected) {
+        try {
+            var ack = labeling.submit("crowd", "collect-demonstrations", labeler, labeler + "-" + label.task(), List.of(label));
+            if (!ack.accepted() && !ack.duplicate()) {
+                unexpected.add(labeler + " task " + label.task() + ": " + ack);
+            }
+            return ack.accepted();
+        } catch (LabelingException e) {
+            // the twin of the submission that met the quota finds the queue closed; it counted all the same
+            if (e.reason() != LabelingException.Reason.CLOSED) {
+                unexpected.add(labeler + " task " + label.task() + ": " + e.reason() + " " + e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    private static List<String> sorted(java.util.Collection<Label> labels) {
+        return labels.stream().map(l -> l.task() + " " + l.labeler() + " " + l.completion()).sorted().toList();
     }
 }

@@ -47,7 +47,8 @@ class PipelineRunTest {
         infra = Infrastructure.start(InfraSettings.from(Map.of("INSTRUCTFLOW_DATA_DIR", data.toString())), 0, 0);
         client = TemporalConnection.connect(infra.settings());
         runs = new RunStore(new ObjectStore(StorageConfig.from(infra.settings())));
-        worker = new PlatformWorker(client, runs, WorkerSettings.from(Map.of()), new SimpleMeterRegistry()).start();
+        worker = new PlatformWorker(client, runs, WorkerSettings.from(Map.of()), new SimpleMeterRegistry(),
+                infra.embedsTemporal()).start();
     }
 
     @AfterAll

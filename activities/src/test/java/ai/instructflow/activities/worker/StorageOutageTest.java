@@ -55,7 +55,7 @@ class StorageOutageTest {
             WorkflowClient client = TemporalConnection.connect(infra.settings());
             RunStore runs = new RunStore(new ObjectStore(StorageConfig.from(infra.settings())));
             try (PlatformWorker worker = new PlatformWorker(client, runs, WorkerSettings.from(Map.of()),
-                    new SimpleMeterRegistry()).start()) {
+                    new SimpleMeterRegistry(), infra.embedsTemporal()).start()) {
                 // a checkpoint at every step, so that whatever pace the machine keeps, SFT writes while the store is away
                 RunSpec spec = TinyRuns.spec("outage", 100, "{\"sft\": {\"checkpoint_every\": 1}}");
                 String id = RunStore.newRunId();

@@ -27,13 +27,29 @@ final class ApiClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String base;
     private final String token;
 
     ApiClient(String base, String token) {
+        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), base, token);
+    }
+
+    private ApiClient(HttpClient http, String base, String token) {
+        this.http = http;
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.token = token;
+    }
+
+    /** The same platform as another caller, over this client's connections (one HTTP client for many callers). */
+    ApiClient as(String otherToken) {
+        return new ApiClient(http, base, otherToken);
+    }
+
+    /** This platform over plain HTTP/1.1 keep-alive connections, as a browser talks to it. */
+    ApiClient overHttp11() {
+        return new ApiClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build(), base, token);
     }
 
     /** INSTRUCTFLOW_URL and INSTRUCTFLOW_TOKEN, else the local platform and the admin token it wrote for its CLI. */
@@ -64,6 +80,25 @@ final class ApiClient {
     JsonNode post(String path, String json) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** A body that is not JSON (a dataset's JSON lines), as text. */
+    String text(String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(2)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 400) {
+                JsonNode body = response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+                throw new ApiException(response.statusCode(), describe(body));
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new ApiException(0, "talking to " + base + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(0, "interrupted");
+        }
     }
 
     byte[] download(String url) throws IOException, InterruptedException {

@@ -25,7 +25,7 @@ public class Launcher implements QuarkusApplication {
               demo [--serve] [--json] [--port N]    start the embedded platform, run the demo through its REST API, print the report
               serve [--port N]                      the API with embedded Temporal, S3 and an in-process worker
               worker                                a worker only, joining a platform (INSTRUCTFLOW_TEMPORAL_TARGET, INSTRUCTFLOW_S3_ENDPOINT)
-            """ + RunsBench.USAGE + RunsCommand.USAGE + StoredModelCommand.USAGE;
+            """ + RunsBench.USAGE + LabelingBench.USAGE + RunsCommand.USAGE + StoredModelCommand.USAGE;
 
     /** What the demo submits: a name, and the trainer's defaults for everything else. */
     static final String DEMO_SPEC = "{\"name\": \"demo\"}";
@@ -57,9 +57,14 @@ public class Launcher implements QuarkusApplication {
                     }
                     Quarkus.run(Launcher.class, args);
                 }
-                case "runs-bench" -> {
-                    RunsBench.check(rest);
-                    RunsBench.isolate();
+                case "runs-bench", "labeling-bench" -> {
+                    // the options are checked before a platform starts for them
+                    if (command.equals("runs-bench")) {
+                        RunsBench.check(rest);
+                    } else {
+                        LabelingBench.check(rest);
+                    }
+                    BenchPlatform.isolate(command);
                     Quarkus.run(Launcher.class, args);
                 }
                 default -> throw new IllegalArgumentException(command.isEmpty() ? "no command" : "unknown command '" + command + "'");
@@ -79,8 +84,12 @@ public class Launcher implements QuarkusApplication {
     @Override
     public int run(String... args) throws Exception {
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        String url = "http://" + host + ":" + port;
         if (args[0].equals("runs-bench")) {
-            return RunsBench.of(rest, platform.runs(), "http://" + host + ":" + port, admin.adminToken()).run();
+            return RunsBench.of(rest, platform.runs(), url, admin.adminToken()).run();
+        }
+        if (args[0].equals("labeling-bench")) {
+            return LabelingBench.of(rest, new ApiClient(url, admin.adminToken())).run();
         }
         Main.option(rest, "--port", null);
         boolean json = rest.remove("--json");
@@ -89,7 +98,6 @@ public class Launcher implements QuarkusApplication {
             System.err.print("error: unknown options " + rest + "\n" + USAGE);
             return 2;
         }
-        String url = "http://" + host + ":" + port;
         int code = 0;
         if (args[0].equals("demo")) {
             code = new DemoCommand(new ApiClient(url, admin.adminToken()), platform.workerMetricsUrl().orElse(null), json)

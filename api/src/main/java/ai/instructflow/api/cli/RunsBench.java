@@ -87,42 +87,20 @@ final class RunsBench {
         this.repeats = repeats;
     }
 
-    /** The options, checked before the platform starts for them. */
+    /** Checks the options before a platform starts for them. */
     static void check(List<String> args) {
+        of(args, null, null, null);
+    }
+
+    /** The bench with these options ({@link #USAGE}), on the platform whose registry is {@code runs}, served at {@code base}. */
+    static RunsBench of(List<String> args, RunStore runs, String base, String token) {
         List<String> rest = new ArrayList<>(args);
-        new RunsBench(null, null, null, number(rest, "--runs", 10000), number(rest, "--submit", 100),
-                number(rest, "--repeats", 30));
+        RunsBench bench = new RunsBench(runs, base, token, BenchPlatform.number(rest, "--runs", 10000),
+                BenchPlatform.number(rest, "--submit", 100), BenchPlatform.number(rest, "--repeats", 30));
         if (!rest.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + rest);
         }
-    }
-
-    static RunsBench of(List<String> args, RunStore runs, String base, String token) {
-        List<String> rest = new ArrayList<>(args);
-        return new RunsBench(runs, base, token, number(rest, "--runs", 10000), number(rest, "--submit", 100),
-                number(rest, "--repeats", 30));
-    }
-
-    /** A platform of the bench's own: free ports and a data folder that is deleted at exit. */
-    static void isolate() throws IOException {
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            System.setProperty("quarkus.http.port", Integer.toString(free.getLocalPort()));
-        }
-        // embedded whatever the environment says: the bench writes thousands of runs into its bucket
-        System.setProperty("instructflow.s3.endpoint", "embedded");
-        System.setProperty("instructflow.temporal.target", "embedded");
-        System.setProperty("instructflow.temporal.port", "0");
-        System.setProperty("instructflow.s3.port", "0");
-        System.setProperty("instructflow.metrics-port", "0");
-        Path data = Files.createTempDirectory("instructflow-runs-bench");
-        System.setProperty("instructflow.data-dir", data.toString());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try (var paths = Files.walk(data)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException | UncheckedIOException e) {
-                // a temporary folder: the system cleans it up in the end
-            }
-        }));
+        return bench;
     }
 
     int run() throws Exception {
@@ -262,8 +240,9 @@ final class RunsBench {
         }
         double seconds = (System.nanoTime() - began) / 1e9;
         out.printf(Locale.ROOT, "POST /api/v1/runs, %d at once: %d accepted, %d refused, in %.1f s; latency p50 %.0f ms, "
-                + "p99 %.0f ms, max %.0f ms%n", submit, accepted.size(), refused.size(), seconds, percentile(nanos, 50),
-                percentile(nanos, 99), percentile(nanos, 100));
+                + "p99 %.0f ms, max %.0f ms%n", submit, accepted.size(), refused.size(), seconds,
+                BenchPlatform.percentileMs(nanos, 50), BenchPlatform.percentileMs(nanos, 99),
+                BenchPlatform.percentileMs(nanos, 100));
         refused.stream().limit(5).forEach(r -> out.println("  refused: " + r));
         check(accepted.size() == submit, accepted.size() + " of " + submit + " submissions accepted");
 
@@ -296,7 +275,7 @@ final class RunsBench {
             t.join();
         }
         out.printf(Locale.ROOT, "POST /api/v1/runs/{id}/cancel, %d at once: latency p50 %.0f ms, p99 %.0f ms%n",
-                accepted.size(), percentile(cancelNanos, 50), percentile(cancelNanos, 99));
+                accepted.size(), BenchPlatform.percentileMs(cancelNanos, 50), BenchPlatform.percentileMs(cancelNanos, 99));
         long before = written.values().stream().filter(RunStatus.CANCELLED::equals).count();
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         long t0 = System.nanoTime();
@@ -364,8 +343,8 @@ final class RunsBench {
             call.get();
             nanos.add(System.nanoTime() - t0);
         }
-        out.printf(Locale.ROOT, "  %-56s p50 %6.1f  p99 %6.1f  max %6.1f%n", what, percentile(nanos, 50), percentile(nanos, 99),
-                percentile(nanos, 100));
+        out.printf(Locale.ROOT, "  %-56s p50 %6.1f  p99 %6.1f  max %6.1f%n", what, BenchPlatform.percentileMs(nanos, 50),
+                BenchPlatform.percentileMs(nanos, 99), BenchPlatform.percentileMs(nanos, 100));
     }
 
     /** The page must be this slice of {@code ids}, with their total. */
@@ -409,26 +388,6 @@ final class RunsBench {
     private void check(boolean ok, String problem) {
         if (!ok) {
             problems.add(problem);
-        }
-    }
-
-    /** The p-th percentile of these durations, in milliseconds (nearest rank; 100: the largest). */
-    private static double percentile(List<Long> nanos, int p) {
-        if (nanos.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Long> sorted = new ArrayList<>(nanos);
-        Collections.sort(sorted);
-        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1))) / 1e6;
-    }
-
-    private static int number(List<String> args, String option, int fallback) {
-        String text = ai.instructflow.trainer.Main.option(args, option, Integer.toString(fallback));
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a whole number, got '" + text + "'");
         }
     }
 }

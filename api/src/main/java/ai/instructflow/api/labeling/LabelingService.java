@@ -6,6 +6,7 @@ import ai.instructflow.activities.labeling.LabelingClient;
 import ai.instructflow.activities.labeling.LabelingException;
 import ai.instructflow.activities.labeling.VerdictChoice;
 import ai.instructflow.activities.registry.RunRecord;
+import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.stages.CollectStage;
 import ai.instructflow.activities.stages.PipelineStages;
 import ai.instructflow.api.error.ValidationException;
@@ -24,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** What the API does for labelers: find open queues, lease a task, submit a label, close a queue. */
@@ -72,13 +74,13 @@ public class LabelingService {
     }
 
     public QueueView queue(String runId, String stage, String viewer) {
-        check(runId, stage);
-        return QueueView.of(client().state(runId, stage), viewer);
+        checkStage(stage);
+        return QueueView.of(onQueue(runId, () -> client().state(runId, stage)), viewer);
     }
 
     public LeaseView lease(String runId, String stage, String labeler, String group) {
-        check(runId, stage);
-        LabelingClient.Leased leased = client().lease(runId, stage, labeler, group, 1);
+        checkStage(stage);
+        LabelingClient.Leased leased = onQueue(runId, () -> client().lease(runId, stage, labeler, group, 1));
         QueueView queue = QueueView.of(leased.queue(), labeler);
         if (leased.grant().isEmpty()) {
             return new LeaseView(null, null, leased.grant().reason(), queue);
@@ -89,7 +91,7 @@ public class LabelingService {
     }
 
     public SubmitView submit(String runId, String stage, String labeler, SubmitRequest request) {
-        check(runId, stage);
+        checkStage(stage);
         if (request == null || request.taskId() == null) {
             throw new ValidationException(List.of(new FieldError("task_id", "is required: the id of the leased task")));
         }
@@ -98,23 +100,39 @@ public class LabelingService {
             throw new ValidationException(List.of(new FieldError("choice", "must be left, right or tie, got '"
                     + request.choice() + "'")));
         }
-        SubmitAck ack = client().submit(runId, stage, labeler, request.submissionId(), List.of(new Label(request.taskId(),
-                labeler, request.completion(), request.ranks(), choice, request.ratings())));
-        return new SubmitView(ack.accepted(), ack.duplicate(), QueueView.of(client().state(runId, stage), labeler));
+        SubmitAck ack = onQueue(runId, () -> client().submit(runId, stage, labeler, request.submissionId(),
+                List.of(new Label(request.taskId(), labeler, request.completion(), request.ranks(), choice, request.ratings()))));
+        // the submit update answers with the queue just after it, as this labeler sees it
+        return new SubmitView(ack.accepted(), ack.duplicate(), QueueView.of(ack.queue(), labeler));
     }
 
     public QueueView close(String runId, String stage) {
-        check(runId, stage);
-        return QueueView.of(client().close(runId, stage));
+        checkStage(stage);
+        return QueueView.of(onQueue(runId, () -> client().close(runId, stage)));
     }
 
-    private void check(String runId, String stage) {
+    private static void checkStage(String stage) {
         if (!COLLECT.contains(stage)) {
             throw new ValidationException(List.of(new FieldError("stage", "must be one of " + COLLECT.stream().sorted().toList()
                     + ", got '" + stage + "'")));
         }
-        if (platform.runs().run(runId).isEmpty()) {
+    }
+
+    /**
+     * A call to the run's queue. Only a queue that is not there sends us to the run registry, to say
+     * whether the run itself is missing: the calls people make all day read nothing from storage.
+     */
+    private <T> T onQueue(String runId, Supplier<T> call) {
+        if (!RunStore.isRunId(runId)) {
             throw new NotFoundException("no run '" + runId + "'");
+        }
+        try {
+            return call.get();
+        } catch (LabelingException e) {
+            if (e.reason() == LabelingException.Reason.NO_QUEUE && platform.runs().run(runId).isEmpty()) {
+                throw new NotFoundException("no run '" + runId + "'");
+            }
+            throw e;
         }
     }
 

@@ -68,7 +68,9 @@ public class Platform {
         if (workerEnabled) {
             workerSettings = WorkerSettings.from(settingSource);
             workerMetrics = MetricsServer.start(workerSettings.metricsHost(), workerSettings.metricsPort());
-            worker = new PlatformWorker(client, runs, workerSettings, workerMetrics.meters()).start();
+            // its queues may stay in its cache: it dies with an embedded service, and a server moves them on
+            boolean stickyQueues = infra.embedsTemporal() || TemporalConnection.movesStickyTasks(client);
+            worker = new PlatformWorker(client, runs, workerSettings, workerMetrics.meters(), stickyQueues).start();
         }
         LOG.infof("platform: Temporal %s, S3 %s (bucket %s), in-process worker %s", settings.temporalTarget(),
                 settings.s3Endpoint(), settings.bucket(), workerEnabled ? "on, metrics " + workerMetrics.url() : "off");

@@ -3,12 +3,14 @@ package ai.instructflow.workflows.labeling;
 import ai.instructflow.workflows.TaskQueues;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +40,11 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
     private final Map<String, BitSet> done = new TreeMap<>();
     private final Map<String, LeaseGrant> leases = new TreeMap<>();
     private final List<LabelBatch> pending = new ArrayList<>();
+    /** Each labeler's latest counted submission, and the update that counted it. */
+    private final Map<String, QueueLedger.Counted> lastCounted = new TreeMap<>();
     private int completed;
+    /** Every task before this one has all its labels (labels only ever grow): where leasing looks first. */
+    private int firstOpen;
     private long labelCount;
     private int chunks;
     private long openedAt;
@@ -63,12 +69,15 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
                     endedBy = "deadline";
                     break;
                 }
-                Workflow.await(Duration.ofMillis(remaining), () -> !pending.isEmpty() || finished());
-                flush();
-                if (Workflow.getInfo().isContinueAsNewSuggested() || Workflow.getInfo().getHistoryLength() > spec.historyLimit()) {
-                    drain();
+                // leases alone grow the history too (labelers asking again at a queue's end): they wake it as well
+                Workflow.await(Duration.ofMillis(remaining), () -> !pending.isEmpty() || finished() || renewalDue());
+                if (renewalDue()) {
+                    // what was accepted and not yet recorded goes along in the ledger, for the next execution
+                    // to record first: renewing the history waits on no activity, so labelers hardly notice
+                    Workflow.await(Workflow::isEveryHandlerFinished);
                     Workflow.continueAsNew(spec.withLedger(ledger()));
                 }
+                flush();
             }
             if (endedBy == null) {
                 endedBy = closeRequested ? "closed" : "quota";
@@ -93,6 +102,10 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
 
     @Override
     public LeaseGrant lease(LeaseRequest request) {
+        return grant(request).with(state(request.labeler()));
+    }
+
+    private LeaseGrant grant(LeaseRequest request) {
         if (finished()) {
             return LeaseGrant.refused(LabelingQueues.CLOSED, closedReason());
         }
@@ -110,11 +123,11 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
             }
         }
         leases.remove(request.labeler());
-        int[] leasedToOthers = leasedCounts(now);
+        Map<Integer, Integer> leasedToOthers = leasedCounts(now);
         List<Integer> picked = new ArrayList<>();
         boolean anyWanting = false;
-        for (int t = 0; t < spec.tasks() && picked.size() < request.max(); t++) {
-            if (labels[t] + leasedToOthers[t] >= spec.overlap()) {
+        for (int t = firstOpen; t < spec.tasks() && picked.size() < request.max(); t++) {
+            if (labels[t] + leasedToOthers.getOrDefault(t, 0) >= spec.overlap()) {
                 anyWanting |= labels[t] < spec.overlap();
                 continue;
             }
@@ -140,6 +153,11 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
         if (batch.tasks() == null || batch.tasks().isEmpty() || batch.key() == null || batch.sha256() == null) {
             throw new IllegalArgumentException("a submission names its tasks and its stored labels");
         }
+        if (!batch.key().startsWith(spec.prefix())) {
+            // stored for another queue folder (the caller's view of this queue is out of date): refused, typed so it can tell
+            throw ApplicationFailure.newNonRetryableFailure("the labels are stored outside this queue's folder "
+                    + spec.prefix(), LabelingQueues.OTHER_FOLDER);
+        }
         Set<Integer> seen = new HashSet<>();
         for (Integer t : batch.tasks()) {
             if (t == null || t < 0 || t >= spec.tasks() || !seen.add(t)) {
@@ -150,10 +168,17 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
 
     @Override
     public SubmitAck submit(LabelBatch batch) {
+        return count(batch).with(state(batch.labeler()));
+    }
+
+    private SubmitAck count(LabelBatch batch) {
         BitSet mine = done.computeIfAbsent(batch.labeler(), l -> new BitSet(spec.tasks()));
         long already = batch.tasks().stream().filter(mine::get).count();
         if (already == batch.tasks().size()) {
-            return new SubmitAck(false, true, null, null);  // a retried submit
+            // a retried submit; where it is the labeler's latest, say which update counted it
+            QueueLedger.Counted last = lastCounted.get(batch.labeler());
+            return SubmitAck.duplicate(last != null && last.submissionId().equals(batch.submissionId())
+                    ? last.updateId() : null);
         }
         if (finished()) {
             return SubmitAck.refused(LabelingQueues.CLOSED, closedReason());
@@ -180,8 +205,11 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
                 completed++;
             }
         }
+        advanceFirstOpen();
         labelCount += batch.tasks().size();
         pending.add(batch);
+        Workflow.getCurrentUpdateInfo().ifPresent(update ->
+                lastCounted.put(batch.labeler(), new QueueLedger.Counted(batch.submissionId(), update.getUpdateId())));
         // the labeler's answered tasks no longer hold a place in the queue
         List<Integer> rest = held.tasks().stream().filter(t -> !mine.get(t)).toList();
         if (rest.isEmpty()) {
@@ -200,18 +228,33 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
 
     @Override
     public QueueState state() {
+        return state(null);
+    }
+
+    /**
+     * The queue now, with each labeler's count, or only {@code viewer}'s (an update's answer: a labeler sees
+     * their own). The spec goes without its ledger: that is what an execution starts from, not what it is.
+     */
+    private QueueState state(String viewer) {
         long now = Workflow.currentTimeMillis();
-        int[] leased = leasedCounts(now);
-        int leasedTasks = 0;
-        int available = 0;
-        for (int t = 0; t < spec.tasks(); t++) {
-            leasedTasks += leased[t] > 0 ? 1 : 0;
-            available += labels[t] + leased[t] < spec.overlap() ? 1 : 0;
+        Map<Integer, Integer> leased = leasedCounts(now);
+        // available: the tasks still wanting labels, less those whose leases cover what they still want
+        int available = spec.tasks() - completed;
+        for (Map.Entry<Integer, Integer> e : leased.entrySet()) {
+            int t = e.getKey();
+            if (labels[t] < spec.overlap() && labels[t] + e.getValue() >= spec.overlap()) {
+                available--;
+            }
         }
+        int leasedTasks = leased.size();
         Map<String, Integer> perLabeler = new LinkedHashMap<>();
-        done.forEach((labeler, tasks) -> perLabeler.put(labeler, tasks.cardinality()));
-        return new QueueState(spec, endedBy == null && !finished(), endedBy, completed, labelCount, leasedTasks,
-                available, perLabeler, openedAt, now);
+        if (viewer == null) {
+            done.forEach((labeler, tasks) -> perLabeler.put(labeler, tasks.cardinality()));
+        } else if (done.containsKey(viewer)) {
+            perLabeler.put(viewer, done.get(viewer).cardinality());
+        }
+        return new QueueState(spec.withLedger(null), endedBy == null && !finished(), endedBy, completed, labelCount,
+                leasedTasks, available, perLabeler, openedAt, now);
     }
 
     private void restore(QueueSpec queue) {
@@ -222,29 +265,41 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
             ledger.done().forEach((labeler, bits) -> done.put(labeler, BitSet.valueOf(bits)));
             leases.putAll(ledger.leases());
             chunks = ledger.chunks();
+            pending.addAll(ledger.unrecorded());
+            lastCounted.putAll(ledger.lastCounted());
         }
         openedAt = ledger != null && ledger.openedAt() > 0 ? ledger.openedAt() : Workflow.currentTimeMillis();
         for (int count : labels) {
             labelCount += count;
             completed += count >= queue.overlap() ? 1 : 0;
         }
+        advanceFirstOpen();
     }
 
     private QueueLedger ledger() {
-        return QueueLedger.of(labels, done, leases, chunks, openedAt);
+        return QueueLedger.of(labels, done, leases, chunks, openedAt, pending, lastCounted);
     }
 
-    /** How many unexpired leases hold each task. */
-    private int[] leasedCounts(long now) {
-        int[] counts = new int[spec.tasks()];
-        leases.values().stream().filter(l -> l.expiresAt() > now).forEach(l -> l.tasks().forEach(t -> counts[t]++));
+    /** How many unexpired leases hold each task, for the tasks some lease holds (the others: none). */
+    private Map<Integer, Integer> leasedCounts(long now) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (LeaseGrant lease : leases.values()) {
+            if (lease.expiresAt() > now) {
+                lease.tasks().forEach(t -> counts.merge(t, 1, Integer::sum));
+            }
+        }
         return counts;
     }
 
+    private void advanceFirstOpen() {
+        while (firstOpen < spec.tasks() && labels[firstOpen] >= spec.overlap()) {
+            firstOpen++;
+        }
+    }
+
     /**
-     * Records every accepted submission before the execution ends or continues as new: recording
-     * waits on an activity, and submissions accepted meanwhile would otherwise be counted in the
-     * ledger but never recorded.
+     * Records every accepted submission before the execution ends: recording waits on an activity,
+     * and submissions accepted meanwhile would otherwise be counted but never recorded.
      */
     private void drain() {
         do {
@@ -260,6 +315,10 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
         List<LabelBatch> batch = List.copyOf(pending);
         pending.clear();
         activities.record(spec.prefix(), chunks++, batch);
+    }
+
+    private boolean renewalDue() {
+        return Workflow.getInfo().isContinueAsNewSuggested() || Workflow.getInfo().getHistoryLength() > spec.historyLimit();
     }
 
     private boolean finished() {

@@ -154,4 +154,30 @@ class LabelingQueueWorkflowTest {
                 recorded.chunks.stream().map(RecordingLabeling.Chunk::number).toList(), "chunks numbered on, none twice");
         assertEquals(done, recorded.recordedTasks(), "every counted label recorded once, in order");
     }
+
+    @Test
+    void aRepeatOfTheLatestSubmissionNamesTheUpdateThatCountedItAcrossContinueAsNew() {
+        open(4, 3600, 40);
+        WorkflowStub untyped = env.getWorkflowClient().newUntypedWorkflowStub(ID);
+        String firstRun = untyped.describe().getExecution().getRunId();
+        assertEquals(List.of(0), queue.lease(new LeaseRequest("ann", null, 1)).tasks());
+        assertTrue(submit(untyped, "counting-update", batch("ann", 0)).accepted());
+        // leases renew the history until the queue continues as new; the latest submission's update goes along
+        while (untyped.describe().getExecution().getRunId().equals(firstRun)) {
+            queue.lease(new LeaseRequest("bob", null, 1));
+        }
+        SubmitAck again = submit(untyped, "a-retry", batch("ann", 0));
+        assertTrue(again.duplicate());
+        assertEquals("counting-update", again.countedBy(), "the caller whose answer was lost learns its update counted");
+        int next = queue.lease(new LeaseRequest("ann", null, 1)).tasks().get(0);
+        assertTrue(submit(untyped, "next", batch("ann", next)).accepted());
+        assertEquals(null, submit(untyped, "old-retry", batch("ann", 0)).countedBy(),
+                "an older submission is only a duplicate: its update is not kept");
+    }
+
+    private static SubmitAck submit(WorkflowStub queue, String updateId, LabelBatch batch) {
+        return queue.startUpdate(io.temporal.client.UpdateOptions.newBuilder(SubmitAck.class).setUpdateName("submit")
+                .setUpdateId(updateId).setWaitForStage(io.temporal.client.WorkflowUpdateStage.COMPLETED).build(), batch)
+                .getResult();
+    }
 }
