@@ -5,6 +5,7 @@ import io.quarkus.smallrye.openapi.OpenApiFilter;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.eclipse.microprofile.openapi.OASFactory;
@@ -22,7 +23,8 @@ import org.eclipse.microprofile.openapi.models.security.SecurityRequirement;
  * Every operation's error answers in the OpenAPI document, in one place, with the {@link ApiError} body the error
  * mappers (ai.instructflow.api.error) write. From an operation's shape: 401 on every /api call (all need a token), 403
  * where it is for some roles only ({@code @RolesAllowed}, not {@code @Authenticated}), and where it reads a body 400
- * for JSON that is not what is expected and 415 for another Content-Type; these refer to the shared responses of
+ * for JSON that is not what is expected and 415 for another Content-Type, and 503 with Retry-After where it needs the
+ * object store (all but {@link #WITHOUT_STORAGE}); these refer to the shared responses of
  * package-info. From {@link #ROUTES}, by operationId: what the route's service refuses beyond that (404, 409, 413, a
  * 400 for a parameter), and 201 where the route answers that ({@code @ResponseStatus} is not read by the scanner,
  * which documents 200). They are kept here rather than as {@code @APIResponse} on each method because the scanner
@@ -38,6 +40,10 @@ public class ErrorResponses implements OASFilter {
     static final String UNAUTHORIZED = "Unauthorized";
     static final String FORBIDDEN = "Forbidden";
     static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
+    static final String UNAVAILABLE = "Unavailable";
+
+    /** The operations that never reach the object store, and so never answer 503 (every other /api one may). */
+    static final Set<String> WITHOUT_STORAGE = Set.of("listStages", "mintToken", "whoami");
 
     private static final String API_ERROR = "#/components/schemas/" + ApiError.class.getSimpleName();
 
@@ -140,6 +146,9 @@ public class ErrorResponses implements OASFilter {
                 responses.addAPIResponse("403", shared(FORBIDDEN));
             } else {
                 responses.removeAPIResponse("403");
+            }
+            if (!WITHOUT_STORAGE.contains(operation.getOperationId())) {
+                responses.addAPIResponse("503", shared(UNAVAILABLE));
             }
         }
         RequestBody body = operation.getRequestBody();

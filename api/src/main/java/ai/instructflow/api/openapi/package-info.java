@@ -39,14 +39,24 @@
             @APIResponse(name = ErrorResponses.UNSUPPORTED_MEDIA_TYPE, responseCode = "415",
                     description = "The request's Content-Type is not one this call reads",
                     content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ApiError.class))),
+            @APIResponse(name = ErrorResponses.UNAVAILABLE, responseCode = "503",
+                    description = "The object store cannot be reached right now: send the same request again after "
+                            + "Retry-After seconds (every call that writes is safe to repeat)",
+                    headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds to wait before trying again",
+                            schema = @Schema(type = SchemaType.INTEGER)),
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = ApiError.class)))
         }))
 package ai.instructflow.api.openapi;
 
 import ai.instructflow.api.error.ApiError;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Components;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
