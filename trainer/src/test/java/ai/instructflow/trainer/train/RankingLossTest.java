@@ -1,10 +1,9 @@
-package ai.instructflow.trainer.rm;
+package ai.instructflow.trainer.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.instructflow.trainer.train.Comparison;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,11 +23,12 @@ class RankingLossTest {
         try (NDManager m = NDManager.newBaseManager()) {
             // one prompt, K = 3, ranked in order: pairs (0,1) d=1, (0,2) d=1.5, (1,2) d=0.5
             NDArray rewards = m.create(new float[] {2f, 1f, 0.5f});
-            NDArray[] out = RewardModelTrainer.rankingLoss(rewards, List.of(ranked(0, 1, 2)));
+            RankingLoss.Value out = RankingLoss.of(rewards, List.of(ranked(0, 1, 2)));
             double expected = (softplus(-1) + softplus(-1.5) + softplus(-0.5)) / 3;
             assertEquals(0.329584, expected, 1e-6);
-            assertEquals(expected, out[0].getFloat(), 1e-6);
-            assertEquals(1.0, out[1].getFloat(), 1e-6);
+            assertEquals(expected, out.loss().getFloat(), 1e-6);
+            assertEquals(1.0, out.accuracy().getFloat(), 1e-6);
+            assertEquals((1 + 1.5 + 0.5) / 3, out.margin().getFloat(), 1e-6);
         }
     }
 
@@ -38,11 +38,11 @@ class RankingLossTest {
             // prompt A: K=2, the worse response scores higher (d = -2); prompt B: K=3 with a tie
             // between responses 1 and 2, so only pairs (0,1) d=3 and (0,2) d=1 count.
             NDArray rewards = m.create(new float[] {0f, 2f, 4f, 1f, 3f});
-            NDArray[] out = RewardModelTrainer.rankingLoss(rewards, List.of(ranked(0, 1), ranked(0, 1, 1)));
+            RankingLoss.Value out = RankingLoss.of(rewards, List.of(ranked(0, 1), ranked(0, 1, 1)));
             double promptA = softplus(2);
             double promptB = (softplus(-3) + softplus(-1)) / 2;
-            assertEquals((promptA + promptB) / 2, out[0].getFloat(), 1e-6);
-            assertEquals(2.0 / 3, out[1].getFloat(), 1e-6);
+            assertEquals((promptA + promptB) / 2, out.loss().getFloat(), 1e-6);
+            assertEquals(2.0 / 3, out.accuracy().getFloat(), 1e-6);
         }
     }
 }
