@@ -9,22 +9,13 @@ import org.junit.jupiter.api.Test;
 
 class RankingLossTest {
 
-    private static double softplus(double x) {
-        return Math.log1p(Math.exp(x));
-    }
-
-    private static Comparison ranked(int... ranks) {
-        List<int[]> responses = java.util.Arrays.stream(ranks).mapToObj(r -> new int[] {r}).toList();
-        return new Comparison(new int[] {1}, responses, ranks);
-    }
-
     @Test
     void lossOnHandComputedNumbers() {
         try (NDManager m = NDManager.newBaseManager()) {
             // one prompt, K = 3, ranked in order: pairs (0,1) d=1, (0,2) d=1.5, (1,2) d=0.5
             NDArray rewards = m.create(new float[] {2f, 1f, 0.5f});
-            RankingLoss.Value out = RankingLoss.of(rewards, List.of(ranked(0, 1, 2)));
-            double expected = (softplus(-1) + softplus(-1.5) + softplus(-0.5)) / 3;
+            RankingLoss.Value out = RankingLoss.of(rewards, List.of(Fixtures.ranked(0, 1, 2)));
+            double expected = (Fixtures.softplus(-1) + Fixtures.softplus(-1.5) + Fixtures.softplus(-0.5)) / 3;
             assertEquals(0.329584, expected, 1e-6);
             assertEquals(expected, out.loss().getFloat(), 1e-6);
             assertEquals(1.0, out.accuracy().getFloat(), 1e-6);
@@ -38,9 +29,9 @@ class RankingLossTest {
             // prompt A: K=2, the worse response scores higher (d = -2); prompt B: K=3 with a tie
             // between responses 1 and 2, so only pairs (0,1) d=3 and (0,2) d=1 count.
             NDArray rewards = m.create(new float[] {0f, 2f, 4f, 1f, 3f});
-            RankingLoss.Value out = RankingLoss.of(rewards, List.of(ranked(0, 1), ranked(0, 1, 1)));
-            double promptA = softplus(2);
-            double promptB = (softplus(-3) + softplus(-1)) / 2;
+            RankingLoss.Value out = RankingLoss.of(rewards, List.of(Fixtures.ranked(0, 1), Fixtures.ranked(0, 1, 1)));
+            double promptA = Fixtures.softplus(2);
+            double promptB = (Fixtures.softplus(-3) + Fixtures.softplus(-1)) / 2;
             assertEquals((promptA + promptB) / 2, out.loss().getFloat(), 1e-6);
             assertEquals(2.0 / 3, out.accuracy().getFloat(), 1e-6);
         }
