@@ -223,8 +223,16 @@ class RunApiTest {
     @Test
     void theStagesSayWhatTheyMeasure() {
         JsonPath stages = api.as().get("/api/v1/stages").then().statusCode(200).extract().jsonPath();
-        assertEquals(STAGES, stages.getList("stage"));
-        assertEquals(List.of(false, true, true, true, true, true), stages.getList("uses_model"));
+        // every stage there is, DPO's too (a PPO run, as here, does not run it)
+        assertEquals(List.of("collect-demonstrations", "sft", "collect-comparisons", "rm", "ppo", "dpo", "evaluate"),
+                stages.getList("stage"));
+        assertEquals(List.of(false, true, true, true, true, true, true), stages.getList("uses_model"));
+        assertEquals(Map.of("key", "reward_margin", "label", "reward margin", "format", "number",
+                        "gauge", "instructflow_dpo_reward_margin",
+                        "help", "Mean beta * log-ratio margin of the chosen over the rejected response in the latest batch",
+                        "chart", Map.of("id", "dpo-margin", "title", "DPO · implicit reward margin, chosen - rejected"),
+                        "highlighted", true),
+                stages.getMap("find { it.stage == 'dpo' }.metrics.find { it.key == 'reward_margin' }"));
         assertEquals(Map.of("key", "eval_loss", "label", "eval loss", "format", "number",
                         "gauge", "instructflow_training_eval_loss",
                         "help", "SFT loss on held-out demonstrations at the latest evaluation",
