@@ -218,6 +218,13 @@ class RunApiTest {
                 .body("fields[0].field", equalTo("sft.steps"), "fields[0].reason", equalTo("expected an integer"));
         api.as().body("{\"name\": \"x\", \"ppo\": {\"clip\": 0, \"adam\": {\"beta2\": 2}}}").post("/api/v1/runs")
                 .then().statusCode(400).body("fields.field", equalTo(List.of("ppo.clip", "ppo.adam.beta2")));
+        // the method is one of its names; the dpo section is checked like the other trainers'
+        api.as().body("{\"name\": \"x\", \"method\": \"sgd\"}").post("/api/v1/runs").then().statusCode(400)
+                .body("fields[0].field", equalTo("method"));
+        api.as().body("{\"name\": \"x\", \"method\": 1}").post("/api/v1/runs").then().statusCode(400)
+                .body("fields[0].field", equalTo("method"));
+        api.as().body("{\"name\": \"x\", \"method\": \"dpo\", \"dpo\": {\"beta\": 0, \"steps\": 0}}").post("/api/v1/runs")
+                .then().statusCode(400).body("fields.field", equalTo(List.of("dpo.steps", "dpo.beta")));
     }
 
     @Test
