@@ -65,6 +65,6 @@ public final class TrainerSettings {
         RunSpec.Comparisons c = s.comparisons();
         return new PipelineConfig(s.preset(), device, s.seed(), DemonstratorConfig.defaults(),
                 s.demonstrations().count() == null ? 0 : s.demonstrations().count(),
-                c.prompts(), c.heldOut(), c.k(), c.labelers(), s.evaluation().prompts(), s.sft(), s.rm(), s.ppo());
+                c.prompts(), c.heldOut(), c.k(), c.labelers(), s.evaluation().prompts(), s.sft(), s.rm(), s.ppo(), s.dpo());
     }
 }

@@ -24,7 +24,8 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The InstructGPT recipe as three steps of stage calls (paper figure 2). Deterministic: no I/O, no
+ * The InstructGPT recipe as three steps of stage calls (paper figure 2); with {@code "method": "dpo"}
+ * one DPO stage takes the place of the reward model and PPO. Deterministic: no I/O, no
  * clocks, no randomness; every stage is an activity and history carries only references.
  */
 public class PipelineWorkflowImpl implements PipelineWorkflow {
@@ -44,11 +45,19 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             // Step 2: comparisons of SFT samples, the reward model.
             StageResult comparisons = collect(spec, Stage.COLLECT_COMPARISONS, input(runId, spec, sft),
                     StageActivities::collectComparisons);
-            StageResult rm = stage(spec, Stage.RM, a -> a.trainRewardModel(input(runId, spec, demos, sft, comparisons)));
-            // Step 3: PPO against the reward model, then the held-out labelers' verdict.
-            StageResult ppo = stage(spec, Stage.PPO, a -> a.optimizePolicy(input(runId, spec, sft, comparisons, rm)));
-            StageResult report = collect(spec, Stage.EVALUATE, input(runId, spec, sft, comparisons, rm, ppo),
-                    StageActivities::evaluate);
+            StageInput verdict = switch (spec.method()) {
+                case PPO -> {
+                    StageResult rm = stage(spec, Stage.RM, a -> a.trainRewardModel(input(runId, spec, demos, sft, comparisons)));
+                    // Step 3: PPO against the reward model, then the held-out labelers' verdict.
+                    StageResult ppo = stage(spec, Stage.PPO, a -> a.optimizePolicy(input(runId, spec, sft, comparisons, rm)));
+                    yield input(runId, spec, sft, comparisons, rm, ppo);
+                }
+                // DPO (Rafailov et al. 2023) learns from the comparisons directly, in place of the RM and PPO;
+                // the same verdict follows
+                case DPO -> input(runId, spec, sft, comparisons,
+                        stage(spec, Stage.DPO, a -> a.optimizeDirectly(input(runId, spec, sft, comparisons))));
+            };
+            StageResult report = collect(spec, Stage.EVALUATE, verdict, StageActivities::evaluate);
             finish(runId, RunStatus.SUCCEEDED, null, null);
             return report;
         } catch (ActivityFailure | ChildWorkflowFailure | CanceledFailure failure) {

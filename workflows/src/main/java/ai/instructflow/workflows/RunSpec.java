@@ -1,5 +1,7 @@
 package ai.instructflow.workflows;
 
+import ai.instructflow.trainer.dpo.DpoConfig;
+import ai.instructflow.trainer.pipeline.Method;
 import ai.instructflow.trainer.ppo.PpoConfig;
 import ai.instructflow.trainer.rm.RewardModelConfig;
 import ai.instructflow.trainer.sft.SftConfig;
@@ -29,6 +31,8 @@ import java.util.Map;
  * @param resources      where model stages run: cpu or gpu (the worker pool)     ["cpu"]
  * @param labelers       who answers the labeling queues: simulated or human      ["simulated"]
  * @param cache          reuse another run's outputs of a stage with equal settings and inputs [false]
+ * @param method         how the policy learns from the comparisons: ppo (the paper's reward model, then PPO)
+ *                       or dpo (DPO on the comparisons against the SFT model, no RM or PPO) ["ppo"]
  * @param prompts        a team's own prompts for every stage that draws prompts   [the built-in suite]
  * @param runtime        per stage: timeout, heartbeat timeout, attempts          [StageRuntime.defaults]
  * @param faults         stages that fail once, non-retryably, for drills; a resume then goes through [none]
@@ -37,8 +41,8 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSpec(String name, String preset, String baseCheckpoint, String baseModel,
                       PromptFormat.Template promptFormat, long seed, String resources, String labelers,
-                      boolean cache, Prompts prompts, Demonstrations demonstrations, SftConfig sft, Comparisons comparisons,
-                      RewardModelConfig rm, PpoConfig ppo, Evaluation evaluation, Map<String, StageRuntime> runtime,
+                      boolean cache, Method method, Prompts prompts, Demonstrations demonstrations, SftConfig sft,
+                      Comparisons comparisons, RewardModelConfig rm, PpoConfig ppo, DpoConfig dpo, Evaluation evaluation, Map<String, StageRuntime> runtime,
                       List<String> faults) {
 
     /** The built-in suite's simulated people answer the labeling queues. */
@@ -116,6 +120,19 @@ public record RunSpec(String name, String preset, String baseCheckpoint, String 
         public boolean humanJudges() {
             return HUMAN.equals(judges);
         }
+    }
+
+    /** The stages this run runs, in run order. */
+    public List<Stage> stages() {
+        return java.util.Arrays.stream(Stage.values()).filter(s -> s.runsWith(method)).toList();
+    }
+
+    /** The stage whose policy the evaluation judges against SFT: PPO's, or DPO's. */
+    public Stage policyStage() {
+        return switch (method) {
+            case PPO -> Stage.PPO;
+            case DPO -> Stage.DPO;
+        };
     }
 
     /** The queue of a stage: model stages follow {@code resources}, collection stays on CPU. */

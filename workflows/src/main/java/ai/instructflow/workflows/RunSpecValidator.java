@@ -1,6 +1,8 @@
 package ai.instructflow.workflows;
 
+import ai.instructflow.trainer.dpo.DpoConfig;
 import ai.instructflow.trainer.optim.AdamWConfig;
+import ai.instructflow.trainer.pipeline.Method;
 import ai.instructflow.trainer.ppo.PpoConfig;
 import ai.instructflow.trainer.rm.RewardModelConfig;
 import ai.instructflow.trainer.sft.SftConfig;
@@ -94,6 +96,17 @@ public final class RunSpecValidator {
         loop("rm", rm.steps(), rm.batchSize(), rm.lr(), rm.warmupSteps(), rm.floorFraction(), rm.evalEvery(),
                 rm.checkpointEvery(), rm.adam());
         ppo(s.ppo());
+        DpoConfig dpo = s.dpo();
+        loop("dpo", dpo.steps(), dpo.batchSize(), dpo.lr(), dpo.warmupSteps(), dpo.floorFraction(), dpo.evalEvery(),
+                dpo.checkpointEvery(), dpo.adam());
+        // beta scales the implicit reward; 0 would make every pair a coin flip and train nothing
+        if (!(dpo.beta() > 0 && dpo.beta() <= 100)) {
+            fail("dpo.beta", "must be > 0 and <= 100, got " + dpo.beta());
+        }
+        if (s.method() == Method.DPO && s.teamPrompts() && !s.evaluation().humanJudges()) {
+            fail("method", "a DPO run has no reward model, and on a team's prompts with no people judging the verdict "
+                    + "is the reward model's preference: set \"evaluation\": {\"judges\": \"human\"} or use ppo");
+        }
         RunSpec.Evaluation eval = s.evaluation();
         range("evaluation.prompts", eval.prompts(), 1, MAX);
         oneOf("evaluation.judges", eval.judges(), LABELERS);
@@ -127,7 +140,7 @@ public final class RunSpecValidator {
         }
     }
 
-    /** What SFT and the reward model share: a step loop with a cosine schedule and AdamW. */
+    /** What SFT, the reward model and DPO share: a step loop with a cosine schedule and AdamW. */
     private void loop(String at, int steps, int batchSize, float lr, int warmupSteps, float floorFraction, int evalEvery,
                       int checkpointEvery, AdamWConfig adam) {
         range(at + ".steps", steps, 1, MAX);

@@ -1,5 +1,7 @@
 package ai.instructflow.workflows;
 
+import ai.instructflow.trainer.dpo.DpoConfig;
+import ai.instructflow.trainer.pipeline.Method;
 import ai.instructflow.trainer.pipeline.PipelineConfig;
 import ai.instructflow.trainer.rm.RewardModelConfig;
 import ai.instructflow.trainer.sft.SftConfig;
@@ -40,12 +42,12 @@ public final class RunSpecs {
     /** Every default, in one place: the trainers' own, and the platform's for labeling. */
     public static RunSpec defaults() {
         PipelineConfig d = PipelineConfig.defaults();
-        return new RunSpec(null, d.preset(), null, null, PromptFormat.Template.DEFAULT, d.seed(), "cpu", RunSpec.SIMULATED, false, null,
+        return new RunSpec(null, d.preset(), null, null, PromptFormat.Template.DEFAULT, d.seed(), "cpu", RunSpec.SIMULATED, false, Method.PPO, null,
                 new RunSpec.Demonstrations(d.demonstrations(), null, 1, null, DEADLINE_MINUTES, LEASE_MINUTES),
                 d.sft(),
                 new RunSpec.Comparisons(d.comparisonPrompts(), d.heldOutComparisons(), d.k(), d.labelers(), null,
                         COMPARISON_OVERLAP, null, DEADLINE_MINUTES, LEASE_MINUTES, false),
-                d.rm(), d.ppo(), new RunSpec.Evaluation(d.evalPrompts(), RunSpec.SIMULATED, JUDGE_GROUP, 1, null, DEADLINE_MINUTES,
+                d.rm(), d.ppo(), d.dpo(), new RunSpec.Evaluation(d.evalPrompts(), RunSpec.SIMULATED, JUDGE_GROUP, 1, null, DEADLINE_MINUTES,
                         LEASE_MINUTES), null, null);
     }
 
@@ -65,6 +67,7 @@ public final class RunSpecs {
         derive(spec, given, "sft", seed, SftConfig.defaults().warmupSteps());
         derive(spec, given, "rm", seed, RewardModelConfig.defaults().warmupSteps());
         derive(spec, given, "ppo", seed, null);
+        derive(spec, given, "dpo", seed, DpoConfig.defaults().warmupSteps());
         if (given.path("demonstrations").hasNonNull("dataset")) {
             ((ObjectNode) spec.get("demonstrations")).retain("dataset");
         }

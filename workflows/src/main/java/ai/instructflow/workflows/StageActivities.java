@@ -26,6 +26,9 @@ public interface StageActivities {
     @ActivityMethod(name = "ppo")
     StageResult optimizePolicy(StageInput input);
 
+    @ActivityMethod(name = "dpo")
+    StageResult optimizeDirectly(StageInput input);
+
     @ActivityMethod(name = "evaluate")
     StageResult evaluate(StageInput input);
 }

@@ -18,7 +18,7 @@ public record StageRuntime(Integer timeoutMinutes, Integer heartbeatSeconds, Int
         int timeout = switch (stage) {
             case COLLECT_DEMONSTRATIONS, EVALUATE -> 60;
             case COLLECT_COMPARISONS -> 120;
-            case SFT, RM -> 240;
+            case SFT, RM, DPO -> 240;
             case PPO -> 480;
         };
         // 1 s doubling to 1 min between attempts: ten attempts weather about four minutes without a worker or

@@ -19,6 +19,8 @@ public final class StrictJson {
     public static <M extends ObjectMapper> M apply(M mapper) {
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        // an enum is its name: Jackson would otherwise take 0 or 1 as the first or second constant
+        mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
         // Jackson also reads "" (and [] or {}) as null for a number or a flag, quietly dropping what was meant
         refuse(mapper, LogicalType.Textual, CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean,
                 CoercionInputShape.EmptyArray, CoercionInputShape.EmptyObject);

@@ -103,6 +103,11 @@ final class FakeStages implements StageActivities {
     }
 
     @Override
+    public StageResult optimizeDirectly(StageInput input) {
+        return run(Stage.DPO, input);
+    }
+
+    @Override
     public StageResult evaluate(StageInput input) {
         return run(Stage.EVALUATE, input);
     }

@@ -80,6 +80,31 @@ class PipelineWorkflowTest {
     }
 
     @Test
+    void withDpoOneDpoStageTakesThePlaceOfTheRewardModelAndPpoAndTheVerdictJudgesItsPolicy() throws Exception {
+        startWorker();
+        StageResult report = workflow("dpo").run(spec(", \"method\": \"dpo\""));
+        assertEquals("evaluate", report.stage());
+        assertEquals(List.of("collect-demonstrations", "sft", "collect-comparisons", "dpo", "evaluate"),
+                stages.calls.stream().map(FakeStages.Call::stage).toList());
+        assertEquals(List.of(List.of(), List.of("collect-demonstrations"), List.of("sft"),
+                        List.of("sft", "collect-comparisons"), List.of("sft", "collect-comparisons", "dpo")),
+                stages.calls.stream().map(FakeStages.Call::inputs).toList());
+        assertEquals(List.of(new FakeRunActivities.Finish("dpo", RunStatus.SUCCEEDED, null, null)), runs.finished);
+    }
+
+    @Test
+    void aFailedDpoStageFailsTheRunNamingIt() throws Exception {
+        stages.failing(Stage.DPO, attempt -> ApplicationFailure.newNonRetryableFailure("loss is NaN", Failures.DIVERGED));
+        startWorker();
+        WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
+                () -> workflow("dpo-fails").run(spec(", \"method\": \"dpo\"")));
+        assertEquals(List.of("collect-demonstrations", "sft", "collect-comparisons", "dpo"),
+                stages.calls.stream().map(FakeStages.Call::stage).toList(), "no evaluation after a failed DPO stage");
+        assertEquals(new FakeRunActivities.Finish("dpo-fails", RunStatus.FAILED, "dpo", "loss is NaN"), runs.finished.get(0));
+        assertTrue(rootMessage(failed).contains("stage dpo failed: loss is NaN"), rootMessage(failed));
+    }
+
+    @Test
     void aRetryableFailureIsRetriedWithBackoffAndTheRunGoesOn() throws Exception {
         stages.failing(Stage.SFT, attempt -> attempt < 3 ? ApplicationFailure.newFailure("worker lost", "IOException") : null);
         startWorker();

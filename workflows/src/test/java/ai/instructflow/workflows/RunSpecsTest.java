@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.instructflow.trainer.dpo.DpoConfig;
+import ai.instructflow.trainer.pipeline.Method;
 import ai.instructflow.trainer.ppo.PpoConfig;
 import ai.instructflow.trainer.sft.SftConfig;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -95,5 +97,43 @@ class RunSpecsTest {
                 + " \"sft\": {\"adam\": {\"beta2\": 1.5}}}");
         assertEquals(List.of("sft.adam.beta2", "ppo.minibatch", "ppo.clip", "ppo.gamma"),
                 RunSpecValidator.validate(spec).stream().map(FieldError::field).toList());
+    }
+
+    @Test
+    void theMethodIsPpoUnlessDpoIsAskedForAndDpoHasASectionOfItsOwn() throws Exception {
+        RunSpec ppo = RunSpecs.resolve("{\"name\": \"x\"}");
+        assertEquals(Method.PPO, ppo.method());
+        assertEquals(Stage.PPO, ppo.policyStage());
+        assertEquals("ppo", JSON.valueToTree(ppo).path("method").asText(), "stored by its name");
+        RunSpec dpo = RunSpecs.resolve("{\"name\": \"x\", \"method\": \"dpo\", \"dpo\": {\"beta\": 0.3, \"steps\": 30}}");
+        assertEquals(Method.DPO, dpo.method());
+        assertEquals(Stage.DPO, dpo.policyStage());
+        assertEquals(0.3f, dpo.dpo().beta());
+        assertEquals(DpoConfig.defaults().lr(), dpo.dpo().lr());
+        assertEquals(3, dpo.dpo().warmupSteps(), "a tenth of a short run's steps");
+        assertEquals(StageSeeds.of(1, "dpo/trainer"), dpo.dpo().seed());
+        assertEquals(List.of(), RunSpecValidator.validate(dpo));
+    }
+
+    @Test
+    void aMethodThatIsNoneOfTheNamesIsRefusedNamingTheField() {
+        for (String bad : List.of("{\"name\": \"x\", \"method\": \"sgd\"}", "{\"name\": \"x\", \"method\": \"DPO\"}",
+                "{\"name\": \"x\", \"method\": 1}", "{\"name\": \"x\", \"method\": true}",
+                "{\"name\": \"x\", \"dpo\": {\"beta\": \"0.1\"}}", "{\"name\": \"x\", \"dpo\": {\"betta\": 0.1}}")) {
+            JsonMappingException e = assertThrows(JsonMappingException.class, () -> RunSpecs.resolve(bad), bad);
+            assertEquals(bad.contains("method") ? "method" : "dpo", e.getPath().get(0).getFieldName(), bad);
+        }
+    }
+
+    @Test
+    void badDpoSettingsAreNamedByTheValidator() throws Exception {
+        RunSpec spec = RunSpecs.resolve("{\"name\": \"x\", \"method\": \"dpo\", \"dpo\": {\"steps\": 0, \"lr\": 2,"
+                + " \"beta\": 0, \"adam\": {\"beta1\": -1}}}");
+        assertEquals(List.of("dpo.steps", "dpo.lr", "dpo.adam.beta1", "dpo.beta"),
+                RunSpecValidator.validate(spec).stream().map(FieldError::field).toList());
+        RunSpec teamPrompts = RunSpecs.resolve("{\"name\": \"x\", \"method\": \"dpo\", \"labelers\": \"human\","
+                + " \"prompts\": {\"dataset\": \"datasets/prompts/p.jsonl\"}}");
+        assertEquals(List.of("method"), RunSpecValidator.validate(teamPrompts).stream().map(FieldError::field).toList(),
+                "no reward model for the proxy verdict");
     }
 }

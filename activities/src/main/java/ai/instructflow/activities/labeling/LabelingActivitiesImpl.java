@@ -154,7 +154,7 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
         Recipe recipe = TrainerSettings.recipe(in.spec(), device, objects);
         Random rng = StageSeeds.random(in.spec().seed(), stage);
         TaskKind.QueueTasks made = kind.makeTasks(new TaskSource(recipe, rng, () -> policy(in, Stage.SFT, recipe),
-                () -> policy(in, Stage.PPO, recipe)));
+                () -> policy(in, in.spec().policyStage(), recipe), in.spec().policyStage()));
         List<LabelingTask> tasks = new ArrayList<>(made.tasks());
         // held-out tasks mixed in, so a queue that ends at its quota or deadline still has some to measure on
         Collections.shuffle(tasks, rng);

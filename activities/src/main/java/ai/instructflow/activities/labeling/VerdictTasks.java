@@ -33,7 +33,7 @@ public final class VerdictTasks implements TaskKind<Verdict> {
     @Override
     public QueueTasks makeTasks(TaskSource source) {
         Recipe.HeldOutAnswers answers;
-        try (GPT sft = source.sft().get(); GPT ppo = source.ppo().get()) {
+        try (GPT sft = source.sft().get(); GPT ppo = source.policy().get()) {
             answers = source.recipe().heldOutAnswers(ppo, sft, source.random());
         }
         List<LabelingTask> tasks = new ArrayList<>();
@@ -43,7 +43,7 @@ public final class VerdictTasks implements TaskKind<Verdict> {
             String sft = answers.sft().get(i);
             tasks.add(new LabelingTask(0, LabelingTask.HELD_OUT, answers.prompts().get(i),
                     ppoLeft ? List.of(ppo, sft) : List.of(sft, ppo),
-                    ppoLeft ? List.of(Stage.PPO.id(), Stage.SFT.id()) : List.of(Stage.SFT.id(), Stage.PPO.id())));
+                    ppoLeft ? List.of(source.policyStage().id(), Stage.SFT.id()) : List.of(Stage.SFT.id(), source.policyStage().id())));
         }
         // no simulated person answers a verdict queue: no labeler temperature
         return new QueueTasks(new QueueMeta(kind(), tasks.size(), 2, 0, RunStore.now()), tasks);
@@ -83,7 +83,8 @@ public final class VerdictTasks implements TaskKind<Verdict> {
 
     @Override
     public Verdict row(LabelingTask task, Label label, PromptFormat format) {
-        int ppoSide = task.authors().indexOf(Stage.PPO.id());
+        // the tuned policy (PPO's or DPO's) is the author that is not SFT
+        int ppoSide = 1 - task.authors().indexOf(Stage.SFT.id());
         Verdict.Winner winner = switch (label.choice()) {
             case TIE -> Verdict.Winner.TIE;
             case LEFT -> ppoSide == 0 ? Verdict.Winner.PPO : Verdict.Winner.SFT;

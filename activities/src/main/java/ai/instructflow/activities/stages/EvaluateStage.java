@@ -12,6 +12,7 @@ import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.trainer.eval.Evaluator;
 import ai.instructflow.trainer.eval.WinRate;
 import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.trainer.pipeline.Method;
 import ai.instructflow.trainer.pipeline.PipelineReport;
 import ai.instructflow.trainer.pipeline.Recipe;
 import ai.instructflow.workflows.Artifact;
@@ -27,9 +28,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The verdict (InstructGPT section 4, figure 1): held-out labelers compare the PPO policy with its
- * SFT start on held-out prompts; the report puts that beside the RM's accuracy and the labelers'
- * agreement. The judges are the built-in suite's simulated held-out labelers, or people of the
+ * The verdict (InstructGPT section 4, figure 1): held-out labelers compare the tuned policy (PPO's,
+ * or DPO's with {@code "method": "dpo"}) with its SFT start on held-out prompts; the report puts that
+ * beside the RM's accuracy (DPO's implicit reward's) and the labelers' agreement. The judges are the built-in suite's simulated held-out labelers, or people of the
  * evaluation's group through a verdict queue; on a team's prompts with no people judging, the
  * report gives proxies and says so.
  */
@@ -43,6 +44,7 @@ public final class EvaluateStage implements CollectStage<Verdict> {
     public static final StageMetric WIN_RATE_CI_HIGH = StageMetric.of("win_rate_ci_high", "win rate, 95% high").percent()
             .summary("win_rate_ci_high", null);
     public static final StageMetric PPO_ACCURACY = StageMetric.of("ppo_accuracy", "PPO exact").percent().highlight();
+    public static final StageMetric DPO_ACCURACY = StageMetric.of("dpo_accuracy", "DPO exact").percent().highlight();
     public static final StageMetric SFT_ACCURACY = StageMetric.of("sft_accuracy", "SFT exact").percent().highlight();
     public static final StageMetric RM_PREFERENCE = StageMetric.of("rm_preference", "RM prefers PPO (proxy)").percent()
             .highlight().summary("rm_preference", "RM prefers PPO (proxy)");
@@ -96,7 +98,7 @@ public final class EvaluateStage implements CollectStage<Verdict> {
 
     @Override
     public List<StageMetric> metrics() {
-        return List.of(WIN_RATE, WIN_RATE_CI_LOW, WIN_RATE_CI_HIGH, PPO_ACCURACY, SFT_ACCURACY, RM_PREFERENCE,
+        return List.of(WIN_RATE, WIN_RATE_CI_LOW, WIN_RATE_CI_HIGH, PPO_ACCURACY, DPO_ACCURACY, SFT_ACCURACY, RM_PREFERENCE,
                 RM_PREFERENCE_CI_LOW, RM_PREFERENCE_CI_HIGH, KL_TO_SFT, SharedMetrics.LABELS, SharedMetrics.LABELERS,
                 SharedMetrics.TASKS, SharedMetrics.COMPLETED_TASKS, SharedMetrics.AVAILABLE, JUDGE_AGREEMENT);
     }
@@ -121,14 +123,16 @@ public final class EvaluateStage implements CollectStage<Verdict> {
     private static Simulated simulatedVerdict(StageWork work) {
         Recipe recipe = work.recipe();
         LabelerCalibration calibration = work.calibration();
-        try (GPT sft = work.model(Stage.SFT, "policy/"); GPT ppo = work.model(Stage.PPO, "policy/")) {
-            Evaluator.Comparison verdict = recipe.evaluate(ppo, sft, calibration.labelerTemperature(), work.random());
+        RunSpec spec = work.in().spec();
+        try (GPT sft = work.model(Stage.SFT, "policy/"); GPT policy = work.model(spec.policyStage(), "policy/")) {
+            Evaluator.Comparison verdict = recipe.evaluate(policy, sft, calibration.labelerTemperature(), work.random());
             PipelineReport report = new PipelineReport(recipe.config(), verdict.b(), verdict.a(), rmAccuracy(work),
-                    calibration.agreementOrNaN(), verdict.winRate(), ppoHistory(work), secondsSinceStart(work));
+                    calibration.agreementOrNaN(), verdict.winRate(), policyHistory(work), secondsSinceStart(work),
+                    spec.method());
             return new Simulated(report, new MetricValues()
                     .put(WIN_RATE, verdict.winRate().rate()).put(WIN_RATE_CI_LOW, verdict.winRate().ciLow())
-                    .put(WIN_RATE_CI_HIGH, verdict.winRate().ciHigh())
-                    .put(SFT_ACCURACY, verdict.b().exactAccuracy()).put(PPO_ACCURACY, verdict.a().exactAccuracy()));
+                    .put(WIN_RATE_CI_HIGH, verdict.winRate().ciHigh()).put(SFT_ACCURACY, verdict.b().exactAccuracy())
+                    .put(spec.method() == Method.PPO ? PPO_ACCURACY : DPO_ACCURACY, verdict.a().exactAccuracy()));
         }
     }
 
@@ -159,12 +163,15 @@ public final class EvaluateStage implements CollectStage<Verdict> {
         return new StageRunner.Output(saveReport(work, report, text.toString()), metrics.map());
     }
 
-    /** A team's prompts without judges: what can be measured, labelled as the proxy it is. */
+    /**
+     * A team's prompts without judges: what can be measured, labelled as the proxy it is. PPO runs only:
+     * the proxy is the reward model's preference, and a DPO run trains none (the validator refuses it).
+     */
     private static StageRunner.Output proxy(StageWork work) {
         try (GPT sft = work.model(Stage.SFT, "policy/"); GPT ppo = work.model(Stage.PPO, "policy/");
              GPT rm = work.model(Stage.RM, "rm/")) {
             WinRate preference = work.recipe().rewardModelPreference(ppo, sft, rm, work.random());
-            List<Map<String, Double>> ppoHistory = ppoHistory(work);
+            List<Map<String, Double>> ppoHistory = policyHistory(work);
             double kl = ppoHistory.isEmpty() ? Double.NaN
                     : ppoHistory.get(ppoHistory.size() - 1).getOrDefault(PpoStage.KL.key(), Double.NaN);
             MetricValues metrics = new MetricValues().put(RM_PREFERENCE, preference.rate())
@@ -182,12 +189,18 @@ public final class EvaluateStage implements CollectStage<Verdict> {
         }
     }
 
-    private static List<Map<String, Double>> ppoHistory(StageWork work) {
-        return work.artifacts().load(work.in().input(Stage.PPO).artifact("metrics"), MetricsHistory::read);
+    /** The tuned policy's training metrics: PPO's per iteration, or DPO's per step. */
+    private static List<Map<String, Double>> policyHistory(StageWork work) {
+        return work.artifacts().load(work.in().input(work.in().spec().policyStage()).artifact("metrics"),
+                MetricsHistory::read);
     }
 
+    /** The held-out accuracy of the reward model, or of DPO's implicit reward (the policy is one, there). */
     private static double rmAccuracy(StageWork work) {
-        return work.in().input(Stage.RM).metrics().get(RewardModelStage.HELDOUT_ACCURACY.key());
+        return switch (work.in().spec().method()) {
+            case PPO -> work.in().input(Stage.RM).metrics().get(RewardModelStage.HELDOUT_ACCURACY.key());
+            case DPO -> work.in().input(Stage.DPO).metrics().get(DpoStage.HELDOUT_ACCURACY.key());
+        };
     }
 
     /** The report as JSON and as text, the run's report artifacts. */

@@ -13,12 +13,13 @@ public final class PipelineStages {
     public static final CollectComparisonsStage COLLECT_COMPARISONS = new CollectComparisonsStage();
     public static final RewardModelStage RM = new RewardModelStage();
     public static final PpoStage PPO = new PpoStage();
+    public static final DpoStage DPO = new DpoStage();
     public static final EvaluateStage EVALUATE = new EvaluateStage();
 
     private static final Map<Stage, PipelineStage> BY_STAGE = new EnumMap<>(Stage.class);
 
     static {
-        for (PipelineStage s : List.of(COLLECT_DEMONSTRATIONS, SFT, COLLECT_COMPARISONS, RM, PPO, EVALUATE)) {
+        for (PipelineStage s : List.of(COLLECT_DEMONSTRATIONS, SFT, COLLECT_COMPARISONS, RM, PPO, DPO, EVALUATE)) {
             BY_STAGE.put(s.stage(), s);
         }
         if (BY_STAGE.size() != Stage.values().length) {

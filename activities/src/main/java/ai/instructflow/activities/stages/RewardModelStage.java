@@ -45,9 +45,7 @@ public final class RewardModelStage implements PipelineStage {
     @Override
     public StageRunner.Output run(StageWork work) {
         Recipe recipe = work.recipe();
-        LabelerCalibration calibration = work.calibration();
-        Recipe.Rankings rankings = new Recipe.Rankings(work.rankings("train"), work.rankings("held_out"),
-                calibration.labelerTemperature(), calibration.agreementOrNaN());
+        Recipe.Rankings rankings = work.rankings();
         StageAttempt attempt = work.attempt();
         try (GPT sft = work.model(Stage.SFT, "policy/"); GPT rm = recipe.rewardModel(sft)) {
             RewardModelTrainer.Result r = recipe.rm(rm, rankings, work.demonstrations("train"),

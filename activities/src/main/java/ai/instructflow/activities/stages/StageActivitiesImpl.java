@@ -42,6 +42,11 @@ public final class StageActivitiesImpl implements StageActivities {
     }
 
     @Override
+    public StageResult optimizeDirectly(StageInput in) {
+        return runner.run(in, PipelineStages.DPO);
+    }
+
+    @Override
     public StageResult evaluate(StageInput in) {
         return runner.run(in, PipelineStages.EVALUATE);
     }

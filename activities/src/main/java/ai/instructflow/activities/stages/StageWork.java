@@ -118,6 +118,13 @@ public final class StageWork {
                 data -> Datasets.readComparisons(data, recipe.format(), Datasets.Origin.STAGE));
     }
 
+    /** The comparisons to train on and to measure on, with what was measured of the labelers who ranked them. */
+    public Recipe.Rankings rankings() {
+        LabelerCalibration calibration = calibration();
+        return new Recipe.Rankings(rankings("train"), rankings("held_out"), calibration.labelerTemperature(),
+                calibration.agreementOrNaN());
+    }
+
     /** What the comparisons stage measured about its labelers, for the stages that judge with simulated ones. */
     public LabelerCalibration calibration() {
         StageResult comparisons = in.input(Stage.COLLECT_COMPARISONS);

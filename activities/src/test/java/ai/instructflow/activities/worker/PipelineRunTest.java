@@ -1,6 +1,7 @@
 package ai.instructflow.activities.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,23 +9,29 @@ import ai.instructflow.activities.registry.RunRecord;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.activities.stages.Artifacts;
+import ai.instructflow.activities.stages.DpoStage;
+import ai.instructflow.activities.stages.EvaluateStage;
+import ai.instructflow.activities.stages.MetricsHistory;
 import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.activities.storage.StorageConfig;
 import ai.instructflow.infra.InfraSettings;
 import ai.instructflow.infra.Infrastructure;
 import ai.instructflow.infra.TemporalConnection;
+import ai.instructflow.workflows.Artifact;
 import ai.instructflow.workflows.PipelineWorkflow;
 import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.RunStatus;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageResult;
 import ai.instructflow.workflows.TaskQueues;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,7 +84,8 @@ class PipelineRunTest {
         assertEquals("evaluate", report.stage());
         assertEquals(RunStatus.SUCCEEDED, runs.run(id).orElseThrow().status());
         Artifacts artifacts = new Artifacts(runs.objects());
-        for (Stage stage : Stage.values()) {
+        assertTrue(runs.stage(id, Stage.DPO).isEmpty(), "a PPO run runs no DPO");
+        for (Stage stage : runs.spec(id).orElseThrow().stages()) {
             StageManifest m = runs.stage(id, stage).orElseThrow();
             assertEquals(RunStatus.SUCCEEDED, m.status, stage.id());
             assertTrue(artifacts.verify(m.artifacts), stage.id() + " artifacts verify");
@@ -89,7 +97,7 @@ class PipelineRunTest {
         // the same spec with the cache on: every stage takes the first run's outputs, copied, nothing recomputed
         String cached = submit(TinyRuns.spec("cached", "{\"cache\": true}"));
         client.newUntypedWorkflowStub(cached).getResult(StageResult.class);
-        for (Stage stage : Stage.values()) {
+        for (Stage stage : runs.spec(cached).orElseThrow().stages()) {
             StageManifest m = runs.stage(cached, stage).orElseThrow();
             assertEquals(id, m.reusedFrom, stage.id());
             assertTrue(m.attempts.isEmpty(), stage.id() + " did not run");
@@ -101,12 +109,54 @@ class PipelineRunTest {
         // a setting nobody sets by hand still shapes its stage: PPO and what reads it run again, the rest is reused
         String discounted = submit(TinyRuns.spec("discounted", "{\"cache\": true, \"ppo\": {\"gamma\": 0.9}}"));
         client.newUntypedWorkflowStub(discounted).getResult(StageResult.class);
-        for (Stage stage : Stage.values()) {
+        for (Stage stage : runs.spec(discounted).orElseThrow().stages()) {
             StageManifest m = runs.stage(discounted, stage).orElseThrow();
             boolean reran = stage == Stage.PPO || stage == Stage.EVALUATE;
             assertEquals(reran ? null : id, m.reusedFrom, stage.id());
             assertEquals(reran, !m.attempts.isEmpty(), stage.id() + (reran ? " ran again" : " was reused"));
         }
+    }
+
+    @Test
+    void aTinyDpoRunTrainsDpoInPlaceOfTheRewardModelAndPpoAndTheVerdictJudgesItAgainstSft() throws Exception {
+        String id = submit(TinyRuns.spec("tiny-dpo", "{\"method\": \"dpo\", \"dpo\": {\"steps\": 10, \"batch_size\": 8,"
+                + " \"eval_every\": 5, \"checkpoint_every\": 5}}"));
+        StageResult result = client.newUntypedWorkflowStub(id).getResult(StageResult.class);
+        assertEquals("evaluate", result.stage());
+        assertEquals(RunStatus.SUCCEEDED, runs.run(id).orElseThrow().status());
+        assertEquals(List.of(Stage.COLLECT_DEMONSTRATIONS, Stage.SFT, Stage.COLLECT_COMPARISONS, Stage.DPO, Stage.EVALUATE),
+                runs.spec(id).orElseThrow().stages());
+        Artifacts artifacts = new Artifacts(runs.objects());
+        for (Stage stage : runs.spec(id).orElseThrow().stages()) {
+            StageManifest m = runs.stage(id, stage).orElseThrow();
+            assertEquals(RunStatus.SUCCEEDED, m.status, stage.id());
+            assertTrue(artifacts.verify(m.artifacts), stage.id() + " artifacts verify");
+        }
+        assertTrue(runs.stage(id, Stage.RM).isEmpty(), "no reward model in a DPO run");
+        assertTrue(runs.stage(id, Stage.PPO).isEmpty(), "no PPO in a DPO run");
+
+        StageManifest dpo = runs.stage(id, Stage.DPO).orElseThrow();
+        double heldOut = dpo.metrics.get(DpoStage.HELDOUT_ACCURACY.key());
+        assertTrue(heldOut >= 0 && heldOut <= 1, "held-out accuracy of the implicit reward: " + heldOut);
+        assertTrue(Double.isFinite(dpo.metrics.get(DpoStage.REWARD_MARGIN.key())));
+        List<Map<String, Double>> steps = artifacts.load(artifact(dpo, "metrics"), MetricsHistory::read);
+        assertEquals(10, steps.size(), "one row per DPO step");
+
+        StageManifest evaluate = runs.stage(id, Stage.EVALUATE).orElseThrow();
+        assertTrue(evaluate.metrics.containsKey(EvaluateStage.WIN_RATE.key()));
+        assertTrue(evaluate.metrics.containsKey(EvaluateStage.DPO_ACCURACY.key()));
+        assertFalse(evaluate.metrics.containsKey(EvaluateStage.PPO_ACCURACY.key()), "there is no PPO policy to measure");
+        JsonNode report = artifacts.load(artifact(evaluate, "report"), in -> RunStore.JSON.readTree(in));
+        assertEquals("dpo", report.path("method").asText());
+        double winRate = report.path("win_rate").asDouble(-1);
+        assertTrue(winRate >= 0 && winRate <= 1, "DPO's win rate over SFT: " + winRate);
+        assertEquals(40, report.path("win_rate_n").asInt(), "every held-out prompt judged");
+        assertTrue(report.path("dpo").isObject() && report.path("sft").isObject(), "a per-task table of each policy");
+        assertEquals(heldOut, report.path("rm_accuracy").asDouble(), 1e-9, "the implicit reward's accuracy stands in for the RM's");
+        assertEquals(10, report.path("dpo_steps").size());
+        String text = new String(artifacts.load(artifact(evaluate, "report_text"), in -> in.readAllBytes()),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("DPO win rate over SFT"), text);
     }
 
     @Test
@@ -129,5 +179,10 @@ class PipelineRunTest {
         assertEquals(sftBefore.artifacts, sftAfter.artifacts);
         assertEquals(2, runs.stage(id, Stage.RM).orElseThrow().attempts.size(), "RM: the faulted attempt and the resumed one");
         assertTrue(failed.getMessage() != null);
+    }
+
+    private static Artifact artifact(StageManifest m, String name) {
+        return m.artifacts.stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow(() ->
+                new AssertionError(m.stage + " has no artifact " + name));
     }
 }

@@ -67,7 +67,7 @@ public class ErrorResponses implements OASFilter {
             route("listRunArtifacts", 200, error(404, NO_RUN)),
             route("getRunReport", 200, error(404, "No such run, or its evaluation has not succeeded yet")),
             route("getRunMetrics", 200, error(400, "stage is not a stage of the recipe"), error(404, NO_RUN)),
-            route("exportRunModel", 200, error(400, "stage is not sft, ppo or rm, or format is not hf"),
+            route("exportRunModel", 200, error(400, "stage is not sft, ppo, dpo or rm, or format is not hf"),
                     error(404, NO_RUN), error(409, NO_MODEL)),
             route("generateCompletions", 200, error(404, NO_RUN), error(409, NO_MODEL)),
             route("uploadDataset", 201, error(400, "kind is not demonstrations, comparisons or prompts, or the file is "

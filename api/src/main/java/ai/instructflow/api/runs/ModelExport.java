@@ -31,7 +31,8 @@ public class ModelExport {
 
     public static final String HF = "hf";
     /** Which checkpoint prefix holds each exportable stage's model. */
-    private static final Map<Stage, String> PREFIXES = Map.of(Stage.SFT, "policy/", Stage.PPO, "policy/", Stage.RM, "rm/");
+    private static final Map<Stage, String> PREFIXES = Map.of(Stage.SFT, "policy/", Stage.PPO, "policy/", Stage.DPO, "policy/",
+            Stage.RM, "rm/");
 
     @Inject
     RunService runs;
@@ -40,7 +41,7 @@ public class ModelExport {
         runs.record(runId);
         Stage stage = Stage.of(stageId).filter(PREFIXES::containsKey).orElse(null);
         if (stage == null) {
-            throw new ValidationException(List.of(new FieldError("stage", "must be sft, ppo or rm, got '" + stageId + "'")));
+            throw new ValidationException(List.of(new FieldError("stage", "must be sft, ppo, dpo or rm, got '" + stageId + "'")));
         }
         if (!HF.equals(format)) {
             throw new ValidationException(List.of(new FieldError("format", "must be hf (the Hugging Face GPT-2 layout), got "

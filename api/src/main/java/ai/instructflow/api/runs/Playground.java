@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Completions from the models a run produced (SFT or PPO), on the API's CPU. The last few models
@@ -30,6 +31,8 @@ public class Playground {
     private static final int MAX_PROMPTS = 64;
     private static final int MAX_NEW_TOKENS = 64;
     private static final int CACHED_MODELS = 4;
+    /** The stages whose output is a policy to prompt: SFT, and the tuned one (PPO or DPO, by the run's method). */
+    private static final Set<Stage> POLICIES = Set.of(Stage.SFT, Stage.PPO, Stage.DPO);
 
     private final Map<String, GPT> models = new LinkedHashMap<>(16, 0.75f, true);
 
@@ -42,9 +45,9 @@ public class Playground {
         if (request == null) {
             throw new ValidationException(List.of(new FieldError("$", "a body with \"stage\" and \"prompts\" is required")));
         }
-        Stage stage = "sft".equals(request.stage()) ? Stage.SFT : "ppo".equals(request.stage()) ? Stage.PPO : null;
+        Stage stage = request.stage() == null ? null : Stage.of(request.stage()).filter(POLICIES::contains).orElse(null);
         if (stage == null) {
-            errors.add(new FieldError("stage", "must be \"sft\" or \"ppo\""));
+            errors.add(new FieldError("stage", "must be \"sft\", \"ppo\" or \"dpo\""));
         }
         if (request.prompts() == null || request.prompts().isEmpty() || request.prompts().size() > MAX_PROMPTS) {
             errors.add(new FieldError("prompts", "must hold 1 to " + MAX_PROMPTS + " prompts"));

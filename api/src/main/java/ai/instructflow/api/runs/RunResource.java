@@ -105,7 +105,7 @@ public class RunResource {
     @Path("/{id}/models/{stage}")
     @Produces(ModelService.ZIP)
     @Operation(operationId = "exportRunModel",
-            summary = "A trained model (sft, ppo or rm) as a zip of a Hugging Face GPT-2 folder (?format=hf)",
+            summary = "A trained model (sft, ppo, dpo or rm) as a zip of a Hugging Face GPT-2 folder (?format=hf)",
             description = "Policies as GPT2LMHeadModel, the reward model as GPT2ForSequenceClassification with one "
                     + "label; config.json, model.safetensors and, for a run from a BPE base model, its tokenizer files.")
     public Response model(@PathParam("id") String id, @PathParam("stage") String stage, @QueryParam("format") String format) {

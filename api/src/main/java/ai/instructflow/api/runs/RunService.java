@@ -142,7 +142,8 @@ public class RunService {
         }
         List<RunView.StageView> stages = new ArrayList<>();
         List<StageManifest> manifests = new ArrayList<>();
-        for (Stage stage : Stage.values()) {
+        RunSpec spec = runs().spec(id).orElse(null);
+        for (Stage stage : spec == null ? List.of(Stage.values()) : spec.stages()) {
             StageManifest m = runs().stage(id, stage).orElse(null);
             StageProgress p = live == null ? null : live.stages().get(stage.id());
             if (m != null) {
@@ -154,7 +155,7 @@ public class RunService {
         }
         return new RunView(record.id(), record.name(), status, live == null ? null : live.stage(), record.createdAt(),
                 record.startedAt(), record.finishedAt(), record.failedStage(), record.error(), record.executions(),
-                runs().spec(id).orElse(null), stages, summary(stages), timing(record, status, manifests));
+                spec, stages, summary(stages), timing(record, status, manifests));
     }
 
     public RunView cancel(String id) {

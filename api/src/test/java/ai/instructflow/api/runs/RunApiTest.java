@@ -218,13 +218,28 @@ class RunApiTest {
                 .body("fields[0].field", equalTo("sft.steps"), "fields[0].reason", equalTo("expected an integer"));
         api.as().body("{\"name\": \"x\", \"ppo\": {\"clip\": 0, \"adam\": {\"beta2\": 2}}}").post("/api/v1/runs")
                 .then().statusCode(400).body("fields.field", equalTo(List.of("ppo.clip", "ppo.adam.beta2")));
+        // the method is one of its names; the dpo section is checked like the other trainers'
+        api.as().body("{\"name\": \"x\", \"method\": \"sgd\"}").post("/api/v1/runs").then().statusCode(400)
+                .body("fields[0].field", equalTo("method"));
+        api.as().body("{\"name\": \"x\", \"method\": 1}").post("/api/v1/runs").then().statusCode(400)
+                .body("fields[0].field", equalTo("method"));
+        api.as().body("{\"name\": \"x\", \"method\": \"dpo\", \"dpo\": {\"beta\": 0, \"steps\": 0}}").post("/api/v1/runs")
+                .then().statusCode(400).body("fields.field", equalTo(List.of("dpo.steps", "dpo.beta")));
     }
 
     @Test
     void theStagesSayWhatTheyMeasure() {
         JsonPath stages = api.as().get("/api/v1/stages").then().statusCode(200).extract().jsonPath();
-        assertEquals(STAGES, stages.getList("stage"));
-        assertEquals(List.of(false, true, true, true, true, true), stages.getList("uses_model"));
+        // every stage there is, DPO's too (a PPO run, as here, does not run it)
+        assertEquals(List.of("collect-demonstrations", "sft", "collect-comparisons", "rm", "ppo", "dpo", "evaluate"),
+                stages.getList("stage"));
+        assertEquals(List.of(false, true, true, true, true, true, true), stages.getList("uses_model"));
+        assertEquals(Map.of("key", "reward_margin", "label", "reward margin", "format", "number",
+                        "gauge", "instructflow_dpo_reward_margin",
+                        "help", "Mean beta * log-ratio margin of the chosen over the rejected response in the latest batch",
+                        "chart", Map.of("id", "dpo-margin", "title", "DPO · implicit reward margin, chosen - rejected"),
+                        "highlighted", true),
+                stages.getMap("find { it.stage == 'dpo' }.metrics.find { it.key == 'reward_margin' }"));
         assertEquals(Map.of("key", "eval_loss", "label", "eval loss", "format", "number",
                         "gauge", "instructflow_training_eval_loss",
                         "help", "SFT loss on held-out demonstrations at the latest evaluation",

@@ -1,5 +1,6 @@
 package ai.instructflow.trainer.pipeline;
 
+import ai.instructflow.trainer.dpo.DpoConfig;
 import ai.instructflow.trainer.ppo.PpoConfig;
 import ai.instructflow.trainer.rm.RewardModelConfig;
 import ai.instructflow.trainer.sft.SftConfig;
@@ -22,19 +23,21 @@ import ai.instructflow.trainer.suite.DemonstratorConfig;
  * @param sft                supervised fine-tuning                                  [SftConfig.defaults()]
  * @param rm                 the reward model                                         [RewardModelConfig.defaults()]
  * @param ppo                PPO against the reward model                            [PpoConfig.defaults()]
+ * @param dpo                DPO on the comparisons, when the run's method is DPO     [DpoConfig.defaults()]
  */
 public record PipelineConfig(String preset, String device, long seed, DemonstratorConfig demonstrators,
                              int demonstrations, int comparisonPrompts, int heldOutComparisons, int k,
-                             int labelers, int evalPrompts, SftConfig sft, RewardModelConfig rm, PpoConfig ppo) {
+                             int labelers, int evalPrompts, SftConfig sft, RewardModelConfig rm, PpoConfig ppo,
+                             DpoConfig dpo) {
 
     public static PipelineConfig defaults() {
         return new PipelineConfig("tiny", "cpu", 1, DemonstratorConfig.defaults(), 6000, 3000, 300, 4, 8, 600,
-                SftConfig.defaults(), RewardModelConfig.defaults(), PpoConfig.defaults());
+                SftConfig.defaults(), RewardModelConfig.defaults(), PpoConfig.defaults(), DpoConfig.defaults());
     }
 
     /** The same recipe on another device and seed. */
     public PipelineConfig on(String otherDevice, long otherSeed) {
         return new PipelineConfig(preset, otherDevice, otherSeed, demonstrators, demonstrations, comparisonPrompts,
-                heldOutComparisons, k, labelers, evalPrompts, sft, rm, ppo);
+                heldOutComparisons, k, labelers, evalPrompts, sft, rm, ppo, dpo);
     }
 }

@@ -7,15 +7,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** What a local run found: the numbers the InstructGPT paper would report for it. */
-public record PipelineReport(PipelineConfig config, TaskReport sft, TaskReport ppo, double rmAccuracy,
-                             double labelerAgreement, WinRate winRate, List<Map<String, Double>> ppoHistory,
-                             double seconds) {
+/**
+ * What a run found: the numbers the InstructGPT paper would report for it. The tuned policy is PPO's
+ * or DPO's ({@code method}); its keys carry the method's name ({@code ppo_accuracy}, {@code dpo}, ...).
+ *
+ * @param policy        the tuned policy's per-task report
+ * @param rmAccuracy    held-out pairwise accuracy of the reward model, or of DPO's implicit reward
+ * @param policyHistory the tuned policy's training metrics: PPO's per iteration, DPO's per step
+ */
+public record PipelineReport(PipelineConfig config, TaskReport sft, TaskReport policy, double rmAccuracy,
+                             double labelerAgreement, WinRate winRate, List<Map<String, Double>> policyHistory,
+                             double seconds, Method method) {
 
     public Map<String, Object> toMap() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("sft_accuracy", sft.exactAccuracy());
-        out.put("ppo_accuracy", ppo.exactAccuracy());
+        out.put("method", method.id());
+        out.put(method.id() + "_accuracy", policy.exactAccuracy());
         out.put("rm_accuracy", rmAccuracy);
         out.put("labeler_agreement", labelerAgreement);
         out.put("win_rate", winRate.rate());
@@ -26,8 +34,8 @@ public record PipelineReport(PipelineConfig config, TaskReport sft, TaskReport p
         out.put("preset", config.preset());
         out.put("demonstrators", config.demonstrators().describe());
         out.put("sft", sft.toMap());
-        out.put("ppo", ppo.toMap());
-        out.put("ppo_iterations", ppoHistory);
+        out.put(method.id(), policy.toMap());
+        out.put(method == Method.PPO ? "ppo_iterations" : "dpo_steps", policyHistory);
         return out;
     }
 
@@ -35,13 +43,13 @@ public record PipelineReport(PipelineConfig config, TaskReport sft, TaskReport p
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "%n== InstructFlow report (%s preset, %.0f s) ==%n", config.preset(), seconds));
         s.append(config.demonstrators().describe()).append('\n');
-        s.append(String.format(Locale.ROOT, "reward model held-out accuracy %.1f%%   labeler agreement %.1f%%%n",
-                100 * rmAccuracy, 100 * labelerAgreement));
-        s.append(String.format(Locale.ROOT, "PPO win rate over SFT (held-out labelers, held-out prompts): %.1f%% "
-                + "[95%% CI %.1f%% .. %.1f%%], n=%d%n", 100 * winRate.rate(), 100 * winRate.ciLow(),
+        s.append(String.format(Locale.ROOT, "%s held-out accuracy %.1f%%   labeler agreement %.1f%%%n",
+                method == Method.PPO ? "reward model" : "DPO implicit reward", 100 * rmAccuracy, 100 * labelerAgreement));
+        s.append(String.format(Locale.ROOT, "%s win rate over SFT (held-out labelers, held-out prompts): %.1f%% "
+                + "[95%% CI %.1f%% .. %.1f%%], n=%d%n", method.label(), 100 * winRate.rate(), 100 * winRate.ciLow(),
                 100 * winRate.ciHigh(), winRate.n()));
         s.append("\nSFT policy\n").append(sft.toTable());
-        s.append("\nPPO policy\n").append(ppo.toTable());
+        s.append("\n").append(method.label()).append(" policy\n").append(policy.toTable());
         return s.toString();
     }
 }

@@ -1,6 +1,7 @@
 package ai.instructflow.trainer.pipeline;
 
 import ai.djl.Device;
+import ai.instructflow.trainer.dpo.DpoTrainer;
 import ai.instructflow.trainer.eval.Evaluator;
 import ai.instructflow.trainer.eval.WinRate;
 import ai.instructflow.trainer.hf.Gpt2Checkpoint;
@@ -259,6 +260,15 @@ public final class Recipe {
         PpoTrainer.RolloutObserver judge = (batch, responses) -> Map.of("heldout_score",
                 heldOutScore(batch, responses, heldOut));
         return new PpoTrainer(config.ppo(), format).train(policy, value, sft, rm, train, List.of(), resume, listener, judge);
+    }
+
+    /**
+     * DPO (Rafailov et al. 2023) of {@code policy}, a copy of the SFT model, on the rankings against
+     * the frozen {@code sft}: in place of the reward model and PPO.
+     */
+    public DpoTrainer.Result dpo(GPT policy, GPT sft, Rankings rankings, Checkpoint resume, TrainingListener listener) {
+        return new DpoTrainer(config.dpo(), format.tokenizer().pad()).train(policy, sft, rankings.train(),
+                rankings.heldOut(), resume, listener);
     }
 
     /** Held-out prompts, temperature-1 samples of both policies, judged by the held-out labelers. */

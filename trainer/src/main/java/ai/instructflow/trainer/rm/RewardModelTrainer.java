@@ -1,11 +1,8 @@
 package ai.instructflow.trainer.rm;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.TokenBatch;
 import ai.instructflow.trainer.optim.CosineSchedule;
@@ -13,6 +10,7 @@ import ai.instructflow.trainer.train.BatchOrder;
 import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.trainer.train.Comparison;
 import ai.instructflow.trainer.train.Demonstration;
+import ai.instructflow.trainer.train.RankingLoss;
 import ai.instructflow.trainer.train.StepLoop;
 import ai.instructflow.trainer.train.TrainingListener;
 import java.util.ArrayList;
@@ -49,11 +47,11 @@ public final class RewardModelTrainer {
                 config.adam(), config.evalEvery(), config.checkpointEvery(), config.seed());
         BatchOrder order = new BatchOrder(data.size(), config.seed());
         StepLoop.Step step = (i, gc) -> {
-            NDArray[] lossAndAccuracy = loss(rm, BatchOrder.pick(data, order.batch(i, config.batchSize())));
-            gc.backward(lossAndAccuracy[0]);
+            RankingLoss.Value value = loss(rm, BatchOrder.pick(data, order.batch(i, config.batchSize())));
+            gc.backward(value.loss());
             Map<String, Double> metrics = new LinkedHashMap<>();
-            metrics.put("loss", (double) lossAndAccuracy[0].getFloat());
-            metrics.put("accuracy", (double) lossAndAccuracy[1].getFloat());
+            metrics.put("loss", (double) value.loss().getFloat());
+            metrics.put("accuracy", (double) value.accuracy().getFloat());
             return metrics;
         };
         Map<String, Double> last = StepLoop.run(settings, rm, resume, listener, step,
@@ -63,50 +61,10 @@ public final class RewardModelTrainer {
                 last.getOrDefault("accuracy", Double.NaN), last.getOrDefault("heldout_accuracy", Double.NaN), bias);
     }
 
-    /** Eq. 1 over a batch of rankings, plus the batch's pairwise accuracy. */
-    private static NDArray[] loss(GPT rm, List<Comparison> batch) {
-        Flat flat = Flat.of(batch);
-        return rankingLoss(rewards(rm, flat.prompts(), flat.responses(), true), batch);
-    }
-
-    /** Every response of every comparison in order, each beside its prompt. */
-    private record Flat(List<int[]> prompts, List<int[]> responses) {
-        static Flat of(List<Comparison> comparisons) {
-            Flat flat = new Flat(new ArrayList<>(), new ArrayList<>());
-            for (Comparison c : comparisons) {
-                for (int[] response : c.responses()) {
-                    flat.prompts().add(c.prompt());
-                    flat.responses().add(response);
-                }
-            }
-            return flat;
-        }
-    }
-
-    /**
-     * Eq. 1 given the rewards of every response of every comparison, in order: each prompt's pairs
-     * weigh 1/C(K,2) and the batch is a mean over prompts. Returns {loss, pairwise accuracy}.
-     */
-    public static NDArray[] rankingLoss(NDArray rewards, List<Comparison> batch) {
-        List<Long> winners = new ArrayList<>();
-        List<Long> losers = new ArrayList<>();
-        List<Float> weights = new ArrayList<>();
-        long base = 0;
-        for (Comparison c : batch) {
-            List<int[]> pairs = c.pairs();
-            for (int[] pair : pairs) {
-                winners.add(base + pair[0]);
-                losers.add(base + pair[1]);
-                weights.add(1f / (pairs.size() * batch.size()));
-            }
-            base += c.responses().size();
-        }
-        NDManager m = rewards.getManager();
-        NDArray diff = rewards.get(m.create(toLongs(winners))).sub(rewards.get(m.create(toLongs(losers))));
-        // -log sigmoid(d) = softplus(-d)
-        NDArray loss = Activation.softPlus(diff.neg()).mul(m.create(toFloats(weights))).sum();
-        NDArray accuracy = diff.gt(0f).toType(DataType.FLOAT32, false).mean();
-        return new NDArray[] {loss, accuracy};
+    /** Eq. 1 over a batch of rankings, with the reward model's scalar head as r. */
+    private static RankingLoss.Value loss(GPT rm, List<Comparison> batch) {
+        RankingLoss.Responses flat = RankingLoss.Responses.of(batch);
+        return RankingLoss.of(rewards(rm, flat.prompts(), flat.responses(), true), batch);
     }
 
     /** r(x, y) for each prompt/response pair, [N]: the scalar head at the response's last token. */
@@ -142,20 +100,8 @@ public final class RewardModelTrainer {
 
     /** Held-out pairwise accuracy: how often r(winner) > r(loser), ties counted half. */
     public static double accuracy(GPT rm, List<Comparison> comparisons) {
-        Flat flat = Flat.of(comparisons);
-        float[] r = score(rm, flat.prompts(), flat.responses());
-        double correct = 0;
-        int pairs = 0;
-        int base = 0;
-        for (Comparison c : comparisons) {
-            for (int[] pair : c.pairs()) {
-                float d = r[base + pair[0]] - r[base + pair[1]];
-                correct += d > 0 ? 1 : d == 0 ? 0.5 : 0;
-                pairs++;
-            }
-            base += c.responses().size();
-        }
-        return pairs == 0 ? Double.NaN : correct / pairs;
+        RankingLoss.Responses flat = RankingLoss.Responses.of(comparisons);
+        return RankingLoss.accuracy(score(rm, flat.prompts(), flat.responses()), comparisons);
     }
 
     /** Shifts the head's bias so the demonstrations' mean reward is 0 (paper section 3.5). */
@@ -172,17 +118,5 @@ public final class RewardModelTrainer {
         mean /= demonstrations.size();
         rm.parameters().get("score.b").subi((float) mean);
         return -mean;
-    }
-
-    private static long[] toLongs(List<Long> values) {
-        return values.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private static float[] toFloats(List<Float> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
     }
 }

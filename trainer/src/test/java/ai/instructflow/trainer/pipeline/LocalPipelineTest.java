@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.instructflow.trainer.optim.AdamWConfig;
+import ai.instructflow.trainer.dpo.DpoConfig;
 import ai.instructflow.trainer.ppo.PpoConfig;
 import ai.instructflow.trainer.rm.RewardModelConfig;
 import ai.instructflow.trainer.sft.SftConfig;
@@ -24,7 +25,7 @@ class LocalPipelineTest {
                 200, 60, 20, 4, 4, 40,
                 new SftConfig(30, 16, 2e-3f, 5, 0.1f, adam, 10, 0, 1),
                 new RewardModelConfig(10, 8, 5e-4f, 2, 0.1f, adam, 5, 0, 2),
-                PpoConfig.defaults().withIterations(2));
+                PpoConfig.defaults().withIterations(2), DpoConfig.defaults());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PipelineReport report = new LocalPipeline(config, new PrintStream(log, true)).run();
         Map<String, Object> map = report.toMap();
@@ -35,8 +36,8 @@ class LocalPipelineTest {
         }
         assertTrue(report.winRate().ciLow() <= report.winRate().rate() && report.winRate().rate() <= report.winRate().ciHigh());
         assertEquals(40, report.winRate().n());
-        assertEquals(2, report.ppoHistory().size());
-        assertTrue(report.ppoHistory().get(0).containsKey("heldout_score"));
+        assertEquals(2, report.policyHistory().size());
+        assertTrue(report.policyHistory().get(0).containsKey("heldout_score"));
         // an untrained model's samples mostly score the same, so calibration cannot reach 73% here
         // (LabelerPoolTest covers it); the labelers must still agree more often than chance
         assertTrue(report.labelerAgreement() > 0.5, "agreement " + report.labelerAgreement());

@@ -37,7 +37,7 @@ class RecipeBaseModelTest {
         PipelineConfig d = PipelineConfig.defaults();
         PipelineConfig config = new PipelineConfig(d.preset(), "cpu", 1, d.demonstrators(), 16, d.comparisonPrompts(),
                 d.heldOutComparisons(), d.k(), d.labelers(), d.evalPrompts(),
-                new SftConfig(3, 4, 1e-3f, 1, 0.1f, AdamWConfig.defaults(), 100, 100, 1), d.rm(), d.ppo());
+                new SftConfig(3, 4, 1e-3f, 1, 0.1f, AdamWConfig.defaults(), 100, 100, 1), d.rm(), d.ppo(), d.dpo());
         Recipe recipe = Recipe.fromBaseModel(config, DIR, PromptFormat.Template.DEFAULT);
         assertEquals(bpe, recipe.format().tokenizer());
         try (GPT model = recipe.baseModel()) {

@@ -38,6 +38,17 @@ public final class Fixtures {
         return out;
     }
 
+    /** A ranking of one-token responses to a one-token prompt, for the pairwise losses' hand-computed cases. */
+    public static Comparison ranked(int... ranks) {
+        List<int[]> responses = java.util.Arrays.stream(ranks).mapToObj(r -> new int[] {r}).toList();
+        return new Comparison(new int[] {1}, responses, ranks);
+    }
+
+    /** log(1 + e^x), so that -log sigmoid(d) = softplus(-d) reads as in the losses' comments. */
+    public static double softplus(double x) {
+        return Math.log1p(Math.exp(x));
+    }
+
     public static Map<String, float[]> weights(GPT model) {
         Map<String, float[]> out = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
