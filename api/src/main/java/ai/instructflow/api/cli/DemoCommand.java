@@ -2,6 +2,7 @@ package ai.instructflow.api.cli;
 
 import ai.instructflow.activities.stages.PipelineStages;
 import ai.instructflow.workflows.Stage;
+import ai.instructflow.workflows.Stage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -73,8 +74,18 @@ final class DemoCommand {
                 100 * timing.path("orchestration_overhead").asDouble());
         out.println("artifacts: GET " + api.base() + "/api/v1/runs/" + id + "/artifacts (bucket prefix runs/" + id + "/)");
         out.println("try the models: POST " + api.base() + "/api/v1/runs/" + id
-                + "/generate {\"stage\": \"ppo\", \"prompts\": [\"length of hello\"]}");
+                + "/generate {\"stage\": \"" + policyStage(run) + "\", \"prompts\": [\"length of hello\"]}");
         return 0;
+    }
+
+    /** The stage whose model the run tuned last (its stages are the ones it runs): dpo, or else ppo. */
+    private static String policyStage(JsonNode run) {
+        for (JsonNode stage : run.path("stages")) {
+            if (stage.path("stage").asText().equals(Stage.DPO.id())) {
+                return Stage.DPO.id();
+            }
+        }
+        return Stage.PPO.id();
     }
 
     /** One line per stage, printed again only when it changed (a log-friendly progress display). */

@@ -4,11 +4,13 @@ import ai.instructflow.activities.worker.WorkerMain;
 import ai.instructflow.api.auth.AdminToken;
 import ai.instructflow.api.platform.Platform;
 import ai.instructflow.trainer.Main;
+import ai.instructflow.trainer.pipeline.Method;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -22,13 +24,21 @@ public class Launcher implements QuarkusApplication {
 
     static final String USAGE = """
             usage: instructflow <command> [options]
-              demo [--serve] [--json] [--port N]    start the embedded platform, run the demo through its REST API, print the report
+              demo [--method ppo|dpo] [--serve] [--json] [--port N]
+                                                    start the embedded platform, run the demo through its REST API
+                                                    (RM and PPO, or DPO, after SFT), print the report
               serve [--port N]                      the API with embedded Temporal, S3 and an in-process worker
               worker                                a worker only, joining a platform (INSTRUCTFLOW_TEMPORAL_TARGET, INSTRUCTFLOW_S3_ENDPOINT)
             """ + RunsBench.USAGE + LabelingBench.USAGE + RunsCommand.USAGE + StoredModelCommand.USAGE;
 
-    /** What the demo submits: a name, and the trainer's defaults for everything else. */
-    static final String DEMO_SPEC = "{\"name\": \"demo\"}";
+    /** What the demo submits: a name, the method, and the trainer's defaults for everything else. */
+    static String demoSpec(String method) {
+        Method chosen = Arrays.stream(Method.values()).filter(m -> m.id().equals(method)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--method must be one of " + Arrays.stream(Method.values())
+                        .map(Method::id).toList() + ", got '" + method + "'"));
+        return chosen == Method.PPO ? "{\"name\": \"demo\"}"
+                : "{\"name\": \"demo-" + chosen.id() + "\", \"method\": \"" + chosen.id() + "\"}";
+    }
 
     @Inject
     Platform platform;
@@ -51,6 +61,7 @@ public class Launcher implements QuarkusApplication {
                 case "model" -> StoredModelCommand.run(rest);
                 case "worker" -> WorkerMain.main(rest.toArray(String[]::new));
                 case "serve", "demo" -> {
+                    demoSpec(Main.option(rest, "--method", Method.PPO.id()));  // checked before the platform starts
                     String port = Main.option(rest, "--port", null);
                     if (port != null) {
                         System.setProperty("quarkus.http.port", Integer.toString(parsePort(port)));
@@ -92,6 +103,7 @@ public class Launcher implements QuarkusApplication {
             return LabelingBench.of(rest, new ApiClient(url, admin.adminToken())).run();
         }
         Main.option(rest, "--port", null);
+        String spec = demoSpec(Main.option(rest, "--method", Method.PPO.id()));
         boolean json = rest.remove("--json");
         boolean serve = args[0].equals("serve") || rest.remove("--serve");
         if (!rest.isEmpty()) {
@@ -101,7 +113,7 @@ public class Launcher implements QuarkusApplication {
         int code = 0;
         if (args[0].equals("demo")) {
             code = new DemoCommand(new ApiClient(url, admin.adminToken()), platform.workerMetricsUrl().orElse(null), json)
-                    .run(DEMO_SPEC);
+                    .run(spec);
         }
         if (serve) {
             System.out.println("InstructFlow is serving " + url + "  (OpenAPI: " + url + "/q/openapi, Swagger UI: "
