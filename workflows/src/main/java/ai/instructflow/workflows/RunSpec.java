@@ -42,8 +42,13 @@ import java.util.Map;
 public record RunSpec(String name, String preset, String baseCheckpoint, String baseModel,
                       PromptFormat.Template promptFormat, long seed, String resources, String labelers,
                       boolean cache, Method method, Prompts prompts, Demonstrations demonstrations, SftConfig sft,
-                      Comparisons comparisons, RewardModelConfig rm, PpoConfig ppo, DpoConfig dpo, Evaluation evaluation, Map<String, StageRuntime> runtime,
-                      List<String> faults) {
+                      Comparisons comparisons, RewardModelConfig rm, PpoConfig ppo, DpoConfig dpo, Evaluation evaluation,
+                      Map<String, StageRuntime> runtime, List<String> faults) {
+
+    public RunSpec {
+        // runs started before there was a choice carry no method in their workflow's input: they are PPO's
+        method = method == null ? Method.PPO : method;
+    }
 
     /** The built-in suite's simulated people answer the labeling queues. */
     public static final String SIMULATED = "simulated";

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * The recipe's stages in run order (InstructGPT figure 2), plus the held-out evaluation that tells
- * whether PPO helped; a DPO run (Rafailov et al. 2023) runs DPO instead of RM and PPO. Stages that run a model go to the task queue the run's resources name; the
- * others always go to the CPU queue.
+ * whether PPO helped; a DPO run (Rafailov et al. 2023) runs DPO instead of RM and PPO. Stages that
+ * run a model go to the task queue the run's resources name; the others always go to the CPU queue.
  */
 public enum Stage {
     COLLECT_DEMONSTRATIONS("collect-demonstrations", false, null),

@@ -13,6 +13,9 @@ import ai.instructflow.trainer.sft.SftConfig;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,6 +45,18 @@ class RunSpecsTest {
         JsonNode documented = JSON.readTree(doc.substring(from, doc.indexOf("```", from)));
         JsonNode actual = JSON.readTree(JSON.writeValueAsString(RunSpecs.resolve("{\"name\": \"my-run\"}")));
         assertEquals(actual, documented, "docs/run-spec.md shows the stored spec of {\"name\": \"my-run\"}");
+    }
+
+    @Test
+    void aRunStartedBeforeThereWasAMethodIsPposWhenItsWorkflowReplays() throws Exception {
+        // its workflow's input, as Temporal stored it then: no method, no dpo section
+        ObjectNode old = JSON.valueToTree(RunSpecs.resolve("{\"name\": \"x\"}"));
+        old.remove("method");
+        old.remove("dpo");
+        DataConverter temporal = DefaultDataConverter.STANDARD_INSTANCE;
+        RunSpec spec = temporal.fromPayload(temporal.toPayload(old).orElseThrow(), RunSpec.class, RunSpec.class);
+        assertEquals(Method.PPO, spec.method());
+        assertEquals(Stage.PPO, spec.policyStage());
     }
 
     @Test

@@ -30,9 +30,9 @@ import java.util.Map;
 /**
  * The verdict (InstructGPT section 4, figure 1): held-out labelers compare the tuned policy (PPO's,
  * or DPO's with {@code "method": "dpo"}) with its SFT start on held-out prompts; the report puts that
- * beside the RM's accuracy (DPO's implicit reward's) and the labelers' agreement. The judges are the built-in suite's simulated held-out labelers, or people of the
- * evaluation's group through a verdict queue; on a team's prompts with no people judging, the
- * report gives proxies and says so.
+ * beside the RM's accuracy (DPO's implicit reward's) and the labelers' agreement. The judges are the
+ * built-in suite's simulated held-out labelers, or people of the evaluation's group through a verdict
+ * queue; on a team's prompts with no people judging, the report gives proxies and says so.
  */
 public final class EvaluateStage implements CollectStage<Verdict> {
 
@@ -98,8 +98,8 @@ public final class EvaluateStage implements CollectStage<Verdict> {
 
     @Override
     public List<StageMetric> metrics() {
-        return List.of(WIN_RATE, WIN_RATE_CI_LOW, WIN_RATE_CI_HIGH, PPO_ACCURACY, DPO_ACCURACY, SFT_ACCURACY, RM_PREFERENCE,
-                RM_PREFERENCE_CI_LOW, RM_PREFERENCE_CI_HIGH, KL_TO_SFT, SharedMetrics.LABELS, SharedMetrics.LABELERS,
+        return List.of(WIN_RATE, WIN_RATE_CI_LOW, WIN_RATE_CI_HIGH, PPO_ACCURACY, DPO_ACCURACY, SFT_ACCURACY,
+                RM_PREFERENCE, RM_PREFERENCE_CI_LOW, RM_PREFERENCE_CI_HIGH, KL_TO_SFT, SharedMetrics.LABELS, SharedMetrics.LABELERS,
                 SharedMetrics.TASKS, SharedMetrics.COMPLETED_TASKS, SharedMetrics.AVAILABLE, JUDGE_AGREEMENT);
     }
 

@@ -224,7 +224,9 @@ public class RunService {
     @SuppressWarnings("unchecked")
     public Map<String, Object> report(String id) {
         RunView run = view(id);
-        RunView.StageView evaluation = run.stages().get(Stage.EVALUATE.ordinal());
+        // the run's own stages, which depend on its method: found by name
+        RunView.StageView evaluation = run.stages().stream().filter(s -> s.stage().equals(Stage.EVALUATE.id()))
+                .findFirst().orElseThrow();
         if (!RunStatus.SUCCEEDED.equals(evaluation.status())) {
             throw new NotFoundException("run " + id + " has no report yet (it is " + run.status() + ")");
         }
