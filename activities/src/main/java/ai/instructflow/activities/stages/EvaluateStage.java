@@ -143,8 +143,8 @@ public final class EvaluateStage implements CollectStage<Verdict> {
         for (var label : labels.labels()) {
             verdicts.add(taskKind().row(labels.tasks().get(label.task()), label, work.recipe().format()));
         }
-        PeoplesVerdict verdict = new PeoplesVerdict(group(work.in().spec()), labels.tasks().size(), verdicts,
-                taskKind().agreement(labels.tasks(), labels.labels()));
+        PeoplesVerdict verdict = new PeoplesVerdict(work.in().spec().method(), group(work.in().spec()),
+                labels.tasks().size(), verdicts, taskKind().agreement(labels.tasks(), labels.labels()));
         WinRate overall = verdict.overall();
         MetricValues metrics = new MetricValues().putAll(labels.metrics()).put(WIN_RATE, overall.rate())
                 .put(WIN_RATE_CI_LOW, overall.ciLow()).put(WIN_RATE_CI_HIGH, overall.ciHigh());

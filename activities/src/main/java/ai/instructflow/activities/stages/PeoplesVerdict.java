@@ -2,6 +2,7 @@ package ai.instructflow.activities.stages;
 
 import ai.instructflow.activities.labeling.Verdict;
 import ai.instructflow.trainer.eval.WinRate;
+import ai.instructflow.trainer.pipeline.Method;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,11 +14,11 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * What held-out people said of a run, un-blinded: PPO's win rate over SFT (ties half) with its 95%
- * interval over every verdict, the same per judge, the judges' agreement where two judged one
+ * What held-out people said of a run, un-blinded: the tuned policy's (PPO's or DPO's, as the run's
+ * {@code method} says) win rate over SFT (ties half) with its 95% interval over every verdict, the same per judge, the judges' agreement where two judged one
  * prompt, and the mean 1-7 ratings of each policy's answers where they rated.
  */
-record PeoplesVerdict(String group, int prompts, List<Verdict> verdicts, Double agreement) {
+record PeoplesVerdict(Method method, String group, int prompts, List<Verdict> verdicts, Double agreement) {
 
     PeoplesVerdict {
         if (verdicts.isEmpty()) {
@@ -66,7 +67,7 @@ record PeoplesVerdict(String group, int prompts, List<Verdict> verdicts, Double 
     String toText() {
         Map<String, List<Verdict>> byJudge = byJudge();
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
-                "PPO over SFT, judged by %d people of group '%s' on %d held-out prompts: %s%n",
+                "%s over SFT, judged by %d people of group '%s' on %d held-out prompts: %s%n", method.label(),
                 byJudge.size(), group, prompts, overall()));
         byJudge.forEach((judge, theirs) -> text.append(String.format(Locale.ROOT, "  %s: %.1f%% of %d%n", judge,
                 100 * winRate(theirs).rate(), theirs.size())));
