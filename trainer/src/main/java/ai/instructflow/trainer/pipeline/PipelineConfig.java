@@ -40,4 +40,9 @@ public record PipelineConfig(String preset, String device, long seed, Demonstrat
         return new PipelineConfig(preset, otherDevice, otherSeed, demonstrators, demonstrations, comparisonPrompts,
                 heldOutComparisons, k, labelers, evalPrompts, sft, rm, ppo, dpo);
     }
+
+    public PipelineConfig withPpo(PpoConfig other) {
+        return new PipelineConfig(preset, device, seed, demonstrators, demonstrations, comparisonPrompts,
+                heldOutComparisons, k, labelers, evalPrompts, sft, rm, other, dpo);
+    }
 }

@@ -30,21 +30,34 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param adam            both models' optimizer                                   [AdamWConfig.defaults()]
  * @param checkpointEvery iterations between checkpoints, 0 for none              [10]
  * @param seed            rollouts and minibatch order; the platform derives it from the run seed and the stage name [3]
+ * @param guard           when PPO stops itself and hands on its best policy (reward hacking, KL budget)
+ *                        [RewardHackingGuardConfig.defaults(); a spec stored before the guard existed gets them too]
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PpoConfig(int iterations, int prompts, int rolloutBatch, int minibatch, int epochs, float policyLr,
                         float valueLr, float klCoef, boolean adaptiveKl, float klTarget, float klHorizon, float clip,
                         float valueClip, float gamma, float lambda, float ptxCoef, int ptxBatch, int maxNewTokens,
-                        float temperature, AdamWConfig adam, int checkpointEvery, long seed) {
+                        float temperature, AdamWConfig adam, int checkpointEvery, long seed,
+                        RewardHackingGuardConfig guard) {
+
+    public PpoConfig {
+        guard = guard == null ? RewardHackingGuardConfig.defaults() : guard;
+    }
 
     public static PpoConfig defaults() {
         return new PpoConfig(50, 4000, 64, 32, 4, 2e-5f, 1e-4f, 0.02f, false, 6f, 10_000f, 0.2f, 0.2f,
-                1f, 0.95f, 0f, 16, 40, 1f, AdamWConfig.defaults(), 10, 3);
+                1f, 0.95f, 0f, 16, 40, 1f, AdamWConfig.defaults(), 10, 3, RewardHackingGuardConfig.defaults());
     }
 
     public PpoConfig withIterations(int n) {
         return new PpoConfig(n, prompts, rolloutBatch, minibatch, epochs, policyLr, valueLr, klCoef, adaptiveKl,
                 klTarget, klHorizon, clip, valueClip, gamma, lambda, ptxCoef, ptxBatch, maxNewTokens, temperature, adam,
-                checkpointEvery, seed);
+                checkpointEvery, seed, guard);
+    }
+
+    public PpoConfig withGuard(RewardHackingGuardConfig g) {
+        return new PpoConfig(iterations, prompts, rolloutBatch, minibatch, epochs, policyLr, valueLr, klCoef, adaptiveKl,
+                klTarget, klHorizon, clip, valueClip, gamma, lambda, ptxCoef, ptxBatch, maxNewTokens, temperature, adam,
+                checkpointEvery, seed, g);
     }
 }

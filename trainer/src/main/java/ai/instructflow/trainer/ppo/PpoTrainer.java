@@ -27,6 +27,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 
@@ -38,7 +39,8 @@ import java.util.concurrent.CancellationException;
  *
  * with the KL term applied per token and the RM score added at the last token, GAE advantages,
  * the clipped surrogate (Schulman et al. 2017, eq. 7), a clipped value loss, whitened advantages,
- * and a separate value model initialised from the reward model.
+ * and a separate value model initialised from the reward model. A {@link RewardHackingGuard} watches
+ * each iteration's rollouts and may end PPO early with the best policy it kept.
  */
 public final class PpoTrainer {
 
@@ -49,7 +51,8 @@ public final class PpoTrainer {
         Map<String, Double> observe(List<int[]> prompts, List<int[]> responses);
     }
 
-    public record Result(List<Map<String, Double>> history) {}
+    /** Each iteration's metrics, and why PPO stopped early ({@code null} when it ran every iteration). */
+    public record Result(List<Map<String, Double>> history, EarlyStop earlyStop) {}
 
     private final PpoConfig config;
     private final PromptFormat format;
@@ -84,37 +87,52 @@ public final class PpoTrainer {
         BatchOrder promptOrder = new BatchOrder(prompts.size(), config.seed());
         BatchOrder ptxOrder = ptxData.isEmpty() ? null : new BatchOrder(ptxData.size(), config.seed() + 1);
         Sampler sampler = new Sampler(policy, format);
-        policy.setTrainable(true);
-        value.setTrainable(true);
         List<Map<String, Double>> history = new ArrayList<>();
-        for (long it = start; it < config.iterations(); it++) {
-            if (listener.cancelled()) {
-                listener.onCheckpoint(STAGE, it, checkpoint(policy, value, policyOpt, valueOpt, kl, it));
-                throw new CancellationException("PPO cancelled at iteration " + it);
+        EarlyStop stopped = null;
+        try (RewardHackingGuard guard = new RewardHackingGuard(config.guard())) {
+            if (resume != null) {
+                guard.restore(resume, policy);
             }
-            Random rng = new Random(config.seed() * 1_000_003L + it);
-            Engine.getInstance().setRandomSeed((int) (config.seed() * 31 + it));
-            List<int[]> batch = BatchOrder.pick(prompts, promptOrder.batch(it, config.rolloutBatch()));
-            List<int[]> responses = sampler.generate(batch,
-                    Sampler.Config.sample(config.temperature(), config.maxNewTokens()), rng);
-            Rollout rollout = new Rollout(batch, responses, pad);
-            Map<String, Double> metrics = score(rollout, policy, value, reference, rewardModel, kl.beta());
-            metrics.putAll(update(rollout, policy, value, policyOpt, valueOpt, ptxData, ptxOrder, it, rng));
-            kl.update(metrics.get("kl"), rollout.size());
-            metrics.put("beta", kl.beta());
-            if (observer != null) {
-                metrics.putAll(observer.observe(batch, responses));
-            }
-            history.add(metrics);
-            listener.onStep(STAGE, it + 1, config.iterations(), metrics);
-            boolean last = it + 1 == config.iterations();
-            if (config.checkpointEvery() > 0 && (it + 1) % config.checkpointEvery() == 0 && !last) {
-                listener.onCheckpoint(STAGE, it + 1, checkpoint(policy, value, policyOpt, valueOpt, kl, it + 1));
+            policy.setTrainable(true);
+            value.setTrainable(true);
+            for (long it = start; it < config.iterations(); it++) {
+                if (listener.cancelled()) {
+                    listener.onCheckpoint(STAGE, it, checkpoint(policy, value, policyOpt, valueOpt, kl, guard, it));
+                    throw new CancellationException("PPO cancelled at iteration " + it);
+                }
+                Random rng = new Random(config.seed() * 1_000_003L + it);
+                Engine.getInstance().setRandomSeed((int) (config.seed() * 31 + it));
+                List<int[]> batch = BatchOrder.pick(prompts, promptOrder.batch(it, config.rolloutBatch()));
+                List<int[]> responses = sampler.generate(batch,
+                        Sampler.Config.sample(config.temperature(), config.maxNewTokens()), rng);
+                Rollout rollout = new Rollout(batch, responses, pad);
+                Map<String, Double> metrics = score(rollout, policy, value, reference, rewardModel, kl.beta());
+                if (observer != null) {
+                    metrics.putAll(observer.observe(batch, responses));
+                }
+                Optional<EarlyStop> stop = guard.observe(it + 1, metrics, policy);
+                if (stop.isPresent()) {
+                    guard.handOnBest(policy);
+                    stopped = stop.get();
+                } else {
+                    metrics.putAll(update(rollout, policy, value, policyOpt, valueOpt, ptxData, ptxOrder, it, rng));
+                    kl.update(metrics.get("kl"), rollout.size());
+                    metrics.put("beta", kl.beta());
+                }
+                history.add(metrics);
+                listener.onStep(STAGE, it + 1, config.iterations(), metrics);
+                if (stopped != null) {
+                    break;
+                }
+                boolean last = it + 1 == config.iterations();
+                if (config.checkpointEvery() > 0 && (it + 1) % config.checkpointEvery() == 0 && !last) {
+                    listener.onCheckpoint(STAGE, it + 1, checkpoint(policy, value, policyOpt, valueOpt, kl, guard, it + 1));
+                }
             }
         }
         policy.setTrainable(false);
         value.setTrainable(false);
-        return new Result(history);
+        return new Result(history, stopped);
     }
 
     /** Old log-probs, reference log-probs, values, RM scores, per-token rewards and GAE. */
@@ -287,9 +305,12 @@ public final class PpoTrainer {
         System.arraycopy(from, 0, to, offset, from.length);
     }
 
-    private Checkpoint checkpoint(GPT policy, GPT value, AdamW policyOpt, AdamW valueOpt, KlController kl, long step) {
-        return new Checkpoint().put("stage", STAGE).put("step", step).put("seed", config.seed()).put("beta", kl.beta())
+    private Checkpoint checkpoint(GPT policy, GPT value, AdamW policyOpt, AdamW valueOpt, KlController kl,
+                                  RewardHackingGuard guard, long step) {
+        Checkpoint c = new Checkpoint().put("stage", STAGE).put("step", step).put("seed", config.seed()).put("beta", kl.beta())
                 .putModel("policy/", policy).putModel("value/", value)
                 .putOptimizer("policy/", policyOpt).putOptimizer("value/", valueOpt);
+        guard.save(c);
+        return c;
     }
 }

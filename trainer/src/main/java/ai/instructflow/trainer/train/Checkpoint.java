@@ -16,7 +16,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,6 +45,24 @@ public final class Checkpoint {
     public Checkpoint put(String key, Object value) {
         meta.put(key, value);
         return this;
+    }
+
+    public boolean has(String key) {
+        return meta.containsKey(key);
+    }
+
+    /** A list of numbers as JSON, NaN as null (JSON has no NaN). */
+    public Checkpoint putDoubles(String key, double[] values) {
+        List<Double> list = new ArrayList<>(values.length);
+        for (double v : values) {
+            list.add(Double.isNaN(v) ? null : v);
+        }
+        return put(key, list);
+    }
+
+    public double[] getDoubles(String key) {
+        return ((List<?>) require(key)).stream().mapToDouble(v -> v == null ? Double.NaN : ((Number) v).doubleValue())
+                .toArray();
     }
 
     public long getLong(String key) {

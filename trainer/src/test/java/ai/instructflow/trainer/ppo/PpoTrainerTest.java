@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class PpoTrainerTest {
 
     private static final PpoConfig CONFIG = new PpoConfig(4, 100, 8, 4, 2, 1e-3f, 1e-3f, 0.05f, true, 1f,
-            100f, 0.2f, 0.2f, 1f, 0.95f, 0.5f, 4, 6, 1f, AdamWConfig.defaults(), 2, 11);
+            100f, 0.2f, 0.2f, 1f, 0.95f, 0.5f, 4, 6, 1f, AdamWConfig.defaults(), 2, 11,
+            RewardHackingGuardConfig.defaults());
 
     private static List<int[]> prompts() {
         return Fixtures.demonstrations(16, 3).stream().map(Demonstration::prompt).toList();

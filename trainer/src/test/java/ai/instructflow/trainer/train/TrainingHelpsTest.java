@@ -6,6 +6,7 @@ import ai.djl.Device;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.optim.AdamWConfig;
 import ai.instructflow.trainer.ppo.PpoConfig;
+import ai.instructflow.trainer.ppo.RewardHackingGuardConfig;
 import ai.instructflow.trainer.ppo.PpoTrainer;
 import ai.instructflow.trainer.rm.RewardModelConfig;
 import ai.instructflow.trainer.rm.RewardModelTrainer;
@@ -69,7 +70,7 @@ class TrainingHelpsTest {
                     .train(sft, both, List.of(), null, TrainingListener.NONE);
 
             PpoConfig config = new PpoConfig(8, 64, 16, 8, 2, 2e-3f, 1e-3f, 0.01f, false, 6f, 10_000f, 0.2f, 0.2f,
-                    1f, 0.95f, 0f, 16, 16, 1f, ADAM, 0, 11);
+                    1f, 0.95f, 0f, 16, 16, 1f, ADAM, 0, 11, RewardHackingGuardConfig.defaults().withEnabled(false));
             List<int[]> prompts = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
                 prompts.add(Fixtures.FORMAT.prompt("say something " + (100 + i)));
