@@ -4,6 +4,7 @@ import ai.instructflow.trainer.dpo.DpoConfig;
 import ai.instructflow.trainer.optim.AdamWConfig;
 import ai.instructflow.trainer.pipeline.Method;
 import ai.instructflow.trainer.ppo.PpoConfig;
+import ai.instructflow.trainer.ppo.RewardHackingGuardConfig;
 import ai.instructflow.trainer.rm.RewardModelConfig;
 import ai.instructflow.trainer.sft.SftConfig;
 import ai.instructflow.trainer.tokenizer.PromptFormat;
@@ -196,6 +197,11 @@ public final class RunSpecValidator {
         }
         range("ppo.checkpoint_every", p.checkpointEvery(), 0, MAX);
         adam("ppo.adam", p.adam());
+        RewardHackingGuardConfig g = p.guard();
+        range("ppo.guard.window", g.window(), 1, 1000);
+        range("ppo.guard.patience", g.patience(), 1, 1000);
+        between("ppo.guard.drop", g.drop(), 0, 1);
+        positive("ppo.guard.kl_budget", g.klBudget());
     }
 
     private void dataset(String field, String key) {

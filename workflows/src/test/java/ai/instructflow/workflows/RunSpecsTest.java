@@ -1,6 +1,7 @@
 package ai.instructflow.workflows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.instructflow.trainer.dpo.DpoConfig;
 import ai.instructflow.trainer.pipeline.Method;
 import ai.instructflow.trainer.ppo.PpoConfig;
+import ai.instructflow.trainer.ppo.RewardHackingGuardConfig;
 import ai.instructflow.trainer.sft.SftConfig;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -108,10 +110,24 @@ class RunSpecsTest {
 
     @Test
     void theValidatorNamesEveryBadFieldOfTheWholeSpec() throws Exception {
-        RunSpec spec = RunSpecs.resolve("{\"name\": \"x\", \"ppo\": {\"clip\": 0, \"gamma\": 2, \"minibatch\": 128},"
-                + " \"sft\": {\"adam\": {\"beta2\": 1.5}}}");
-        assertEquals(List.of("sft.adam.beta2", "ppo.minibatch", "ppo.clip", "ppo.gamma"),
+        RunSpec spec = RunSpecs.resolve("{\"name\": \"x\", \"ppo\": {\"clip\": 0, \"gamma\": 2, \"minibatch\": 128,"
+                + " \"guard\": {\"window\": 0, \"kl_budget\": -1}}, \"sft\": {\"adam\": {\"beta2\": 1.5}}}");
+        assertEquals(List.of("sft.adam.beta2", "ppo.minibatch", "ppo.clip", "ppo.gamma", "ppo.guard.window",
+                        "ppo.guard.kl_budget"),
                 RunSpecValidator.validate(spec).stream().map(FieldError::field).toList());
+    }
+
+    @Test
+    void theGuardIsOnByDefaultAndASpecStoredBeforeItExistedGetsItsDefaults() throws Exception {
+        assertEquals(RewardHackingGuardConfig.defaults(), RunSpecs.resolve("{\"name\": \"x\"}").ppo().guard());
+        assertFalse(RunSpecs.resolve("{\"name\": \"x\", \"ppo\": {\"guard\": {\"enabled\": false}}}").ppo().guard()
+                .enabled());
+        // a workflow input Temporal stored before the guard existed
+        ObjectNode old = JSON.valueToTree(RunSpecs.resolve("{\"name\": \"x\"}"));
+        ((ObjectNode) old.get("ppo")).remove("guard");
+        DataConverter temporal = DefaultDataConverter.STANDARD_INSTANCE;
+        RunSpec spec = temporal.fromPayload(temporal.toPayload(old).orElseThrow(), RunSpec.class, RunSpec.class);
+        assertEquals(RewardHackingGuardConfig.defaults(), spec.ppo().guard());
     }
 
     @Test
