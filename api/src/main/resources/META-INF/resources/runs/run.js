@@ -119,6 +119,9 @@
     if (text) {
       cell.append(el('div', { textContent: text }));
     }
+    if (stage.early_stop) {
+      cell.append(el('div', { className: 'early-stop', textContent: earlyStop(stage.early_stop) }));
+    }
     if (stage.reused_from) {
       cell.append(el('div', { className: 'note' }, 'reused from ',
         el('a', { href: `run.html?id=${encodeURIComponent(stage.reused_from)}`, textContent: stage.reused_from })));
@@ -126,6 +129,17 @@
       cell.append(el('div', { className: 'note', textContent: `checkpoint at step ${stage.checkpoint_step}` }));
     }
     return cell;
+  }
+
+  const STOP_REASONS = {
+    REWARD_HACKING: (s) => `reward rising while the held-out score fell to ${s.heldout_score.toFixed(3)}`,
+    KL_BUDGET: (s) => `KL to the SFT policy at ${s.kl.toFixed(2)} nats, over its budget`,
+  };
+
+  /** The reward-hacking guard's verdict, as the manifest's early_stop records it. */
+  function earlyStop(s) {
+    const kept = s.best_heldout_score !== undefined ? ` (held-out score ${s.best_heldout_score.toFixed(3)})` : '';
+    return `Stopped early at iteration ${s.iteration}: ${STOP_REASONS[s.reason](s)}; handed on the policy of iteration ${s.handed_on_iteration}${kept}`;
   }
 
   function attempts(stage) {

@@ -1,5 +1,6 @@
 package ai.instructflow.activities.registry;
 
+import ai.instructflow.trainer.ppo.EarlyStop;
 import ai.instructflow.workflows.Artifact;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -32,6 +33,8 @@ public final class StageManifest {
     /** The checkpoints kept before {@code checkpoint}, newest first: where a resume goes should that one be corrupt. */
     public List<Artifact> earlierCheckpoints = new ArrayList<>();
     public String reusedFrom;
+    /** Why the stage's loop ended before its last step, and what it handed on instead (PPO's reward-hacking guard). */
+    public EarlyStop earlyStop;
     public boolean faultInjected;
     /** When this execution's labeling queue opened, and how long it took to close (collect stages). */
     public String labelingStartedAt;

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Step 3 (InstructGPT section 3.5, "RL"): PPO of a copy of the SFT policy against the reward model,
- * watched by the held-out simulated labelers as it goes.
+ * watched by the held-out simulated labelers as it goes; its reward-hacking guard may stop it early and
+ * hand on the best policy it kept, recorded as the manifest's {@code early_stop}.
  */
 public final class PpoStage implements PipelineStage {
 
@@ -26,6 +27,9 @@ public final class PpoStage implements PipelineStage {
     public static final StageMetric HELDOUT_SCORE = StageMetric.of("heldout_score", "held-out score").highlight()
             .chart("heldout-score", "PPO · held-out labelers’ score").gauge("instructflow_ppo_heldout_score",
                     "Held-out simulated labelers' mean score of the latest rollouts (falls when PPO games the reward model)");
+    public static final StageMetric WINDOW_KL = StageMetric.of("window_kl", "window KL")
+            .chart("kl", "PPO · KL to the SFT policy (nats)").gauge("instructflow_ppo_window_kl",
+                    "Mean KL to the SFT reference over the reward-hacking guard's window of iterations, nats per response");
     public static final StageMetric BETA = StageMetric.of("beta", "KL coefficient")
             .gauge("instructflow_ppo_kl_coefficient", "Coefficient of the per-token KL penalty");
     public static final StageMetric ENTROPY = StageMetric.of("entropy", "entropy").chart("entropy", "PPO · policy entropy")
@@ -45,6 +49,15 @@ public final class PpoStage implements PipelineStage {
             .gauge("instructflow_ppo_value_loss", "Clipped value loss of the latest update");
     public static final StageMetric PTX_LOSS = StageMetric.of("ptx_loss", "pretraining loss")
             .gauge("instructflow_ppo_ptx_loss", "Pretraining-mix (PPO-ptx) loss of the latest update");
+    public static final StageMetric BEST_HELDOUT_SCORE = StageMetric.of("best_heldout_score", "best held-out score")
+            .chart("heldout-score", "PPO · held-out labelers’ score").gauge("instructflow_ppo_best_heldout_score",
+                    "Best trailing-window held-out score so far: the policy the reward-hacking guard would hand on");
+    public static final StageMetric HACKING_STREAK = StageMetric.of("hacking_streak", "hacking streak")
+            .gauge("instructflow_ppo_hacking_streak",
+                    "Iterations in a row whose window shows reward rising while the held-out score falls below its best");
+    public static final StageMetric STOPPED_EARLY = StageMetric.of("stopped_early", "stopped early")
+            .gauge("instructflow_ppo_stopped_early", "1 once the reward-hacking guard has stopped PPO");
+    public static final StageMetric HANDED_ON_ITERATION = StageMetric.of("handed_on_iteration", "handed-on iteration");
     public static final StageMetric INITIAL_RATIO_ERROR = StageMetric.of("initial_ratio_error", "initial ratio error");
 
     @Override
@@ -61,8 +74,9 @@ public final class PpoStage implements PipelineStage {
 
     @Override
     public List<StageMetric> metrics() {
-        return List.of(REWARD, HELDOUT_SCORE, KL, BETA, ENTROPY, RESPONSE_LENGTH, APPROX_KL, CLIP_FRACTION, POLICY_LOSS,
-                VALUE_LOSS, PTX_LOSS, INITIAL_RATIO_ERROR, SharedMetrics.RESUMED_FROM_STEP);
+        return List.of(REWARD, HELDOUT_SCORE, BEST_HELDOUT_SCORE, KL, WINDOW_KL, BETA, ENTROPY, RESPONSE_LENGTH, APPROX_KL,
+                CLIP_FRACTION, POLICY_LOSS, VALUE_LOSS, PTX_LOSS, HACKING_STREAK, STOPPED_EARLY, HANDED_ON_ITERATION,
+                INITIAL_RATIO_ERROR, SharedMetrics.RESUMED_FROM_STEP);
     }
 
     @Override
@@ -79,7 +93,8 @@ public final class PpoStage implements PipelineStage {
             attempt.throwIfCancelled();
             Map<String, Double> last = new LinkedHashMap<>(r.history().isEmpty() ? Map.of() : r.history().get(r.history().size() - 1));
             last.put(SharedMetrics.RESUMED_FROM_STEP.key(), (double) attempt.resumedFromStep());
-            return new StageRunner.Output(List.of(work.saveModel("policy/", policy), attempt.saveMetrics()), last);
+            return new StageRunner.Output(List.of(work.saveModel("policy/", policy), attempt.saveMetrics()), last,
+                    r.earlyStop());
         }
     }
 }

@@ -2,6 +2,7 @@ package ai.instructflow.activities.stages;
 
 import ai.instructflow.activities.metrics.RunGauges;
 import ai.instructflow.activities.metrics.StageMetrics;
+import ai.instructflow.trainer.ppo.EarlyStop;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.trainer.train.DivergenceException;
@@ -37,7 +38,13 @@ import java.util.concurrent.CancellationException;
  */
 public final class StageRunner {
 
-    public record Output(List<Artifact> artifacts, Map<String, Double> metrics) {}
+    /** What a stage made; {@code earlyStop} when its loop ended itself before its last step (PPO's guard). */
+    public record Output(List<Artifact> artifacts, Map<String, Double> metrics, EarlyStop earlyStop) {
+
+        public Output(List<Artifact> artifacts, Map<String, Double> metrics) {
+            this(artifacts, metrics, null);
+        }
+    }
 
     private final Handover handover;
     private final RunStore runs;
@@ -151,6 +158,7 @@ public final class StageRunner {
             }
             manifest.artifacts = out.artifacts();
             manifest.metrics = out.metrics();
+            manifest.earlyStop = out.earlyStop();
             running.recordResults(out.metrics());
             manifest.status = RunStatus.SUCCEEDED;
             end(manifest, attempt, RunStatus.SUCCEEDED, null, began);
@@ -245,6 +253,7 @@ public final class StageRunner {
         mine.inputs = id.inputs();
         mine.artifacts = copied;
         mine.metrics = theirs.metrics;
+        mine.earlyStop = theirs.earlyStop;
         mine.reusedFrom = source;
         runs.save(runId, mine);
         return new StageResult(stage.id(), copied, mine.metrics, source);

@@ -142,6 +142,7 @@ class HostileInputTest {
                 json("POST", "/api/v1/runs", "{\"name\": \"x\", \"evaluation\": {\"judges\": \"robots\"}}", 400,
                         "evaluation.judges"),
                 json("POST", "/api/v1/runs", "{\"name\": \"x\", \"ppo\": {\"clip\": 5}}", 400, "ppo.clip"),
+                json("POST", "/api/v1/runs", "{\"name\": \"x\", \"ppo\": {\"guard\": {\"drop\": 2}}}", 400, "ppo.guard.drop"),
                 json("POST", "/api/v1/runs", "{\"name\": \"x\", \"stepz\": 1}", 400, "stepz"),
                 json("POST", "/api/v1/tokens", "{\"subject\": \"x\", \"role\": \"root\"}", 400, "role"),
                 json("POST", "/api/v1/tokens", "{\"subject\": \"x\", \"role\": \"labeler\", \"ttl_hours\": 0}", 400, "ttl_hours"),

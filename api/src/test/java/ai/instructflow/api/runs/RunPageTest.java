@@ -141,8 +141,10 @@ class RunPageTest {
             }
             assertEquals(String.valueOf(SFT_STEPS + 1), browser.waitFor("#chart-sft-loss").getDomAttribute("data-points"),
                     "every step's loss and the final eval loss");
-            for (String ppo : List.of("chart-reward", "chart-kl", "chart-heldout-score")) {
-                assertEquals(String.valueOf(PPO_ITERATIONS), browser.waitFor("#" + ppo).getDomAttribute("data-points"), ppo);
+            // one point per iteration and series: KL with its guard-window mean, the held-out score with its best window
+            for (Map.Entry<String, Integer> ppo : Map.of("chart-reward", 1, "chart-kl", 2, "chart-heldout-score", 2).entrySet()) {
+                assertEquals(String.valueOf(PPO_ITERATIONS * ppo.getValue()),
+                        browser.waitFor("#" + ppo.getKey()).getDomAttribute("data-points"), ppo.getKey());
             }
 
             // the labeling counts of both collect stages
@@ -170,6 +172,31 @@ class RunPageTest {
             browser.screenshot("run-page-charts");
             browser.script("document.getElementById('labeling').scrollIntoView()");
             browser.screenshot("run-page-artifacts");
+        }
+    }
+
+    @Test
+    void aPpoTheGuardStoppedSaysWhyInItsRecordAndOnItsPage() throws InterruptedException {
+        finishedRun();
+        // the finished run's SFT and RM through the cache; a KL budget that the second iteration passes
+        String spec = Api.tiny("page-guard", SFT_STEPS, ", \"cache\": true").replace("\"checkpoint_every\": 1}",
+                "\"checkpoint_every\": 1, \"guard\": {\"kl_budget\": 0.0001, \"patience\": 1}}");
+        String id = api.submit(spec);
+        JsonPath run = api.awaitEnd(id, Duration.ofMinutes(5));
+        assertEquals("succeeded", run.getString("status"), run.prettify());
+        String ppo = "stages.find { it.stage == 'ppo' }.";
+        assertEquals("KL_BUDGET", run.getString(ppo + "early_stop.reason"), run.prettify());
+        int stoppedAt = run.getInt(ppo + "early_stop.iteration");
+        int handedOn = run.getInt(ppo + "early_stop.handed_on_iteration");
+        // the first iteration samples the SFT policy itself (KL 0): always within the budget, never the one that stops
+        assertTrue(stoppedAt >= 2 && handedOn >= 1 && handedOn < stoppedAt, run.prettify());
+        assertTrue(run.getFloat(ppo + "early_stop.kl") > 0.0001f);
+        assertEquals(1.0f, run.getFloat(ppo + "metrics.stopped_early"));
+        try (Browser browser = new Browser()) {
+            browser.open(pages + "run.html?id=" + id + "&token=" + admin.adminToken());
+            String line = browser.waitForText("#stages tbody tr[data-stage='ppo'] .early-stop", "Stopped early");
+            assertTrue(line.contains("at iteration " + stoppedAt + ": KL to the SFT policy at")
+                    && line.contains("handed on the policy of iteration " + handedOn), line);
         }
     }
 
