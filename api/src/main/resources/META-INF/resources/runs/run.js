@@ -132,7 +132,7 @@
   }
 
   const STOP_REASONS = {
-    REWARD_HACKING: (s) => `reward rising while the held-out score fell to ${s.heldout_score.toFixed(3)}`,
+    REWARD_HACKING: (s) => `reward above SFT's while the held-out score fell to ${s.heldout_score.toFixed(3)}`,
     KL_BUDGET: (s) => `KL to the SFT policy at ${s.kl.toFixed(2)} nats, over its budget`,
   };
 

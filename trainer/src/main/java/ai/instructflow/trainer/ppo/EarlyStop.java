@@ -20,7 +20,7 @@ public record EarlyStop(Reason reason, long iteration, long handedOnIteration, D
                         Double bestHeldoutScore, double kl) {
 
     public enum Reason {
-        /** The reward rose while the held-out score fell, for the guard's patience. */
+        /** The reward stayed above SFT's while the held-out score fell well below its best, for the guard's patience. */
         REWARD_HACKING,
         /** The window's mean KL to the SFT policy passed the budget. */
         KL_BUDGET
@@ -29,7 +29,7 @@ public record EarlyStop(Reason reason, long iteration, long handedOnIteration, D
     /** In words, for logs and the run page. */
     public String describe() {
         String why = switch (reason) {
-            case REWARD_HACKING -> String.format("the reward kept rising while the held-out score fell to %.3f", heldoutScore);
+            case REWARD_HACKING -> String.format("the reward stayed above SFT's while the held-out score fell to %.3f", heldoutScore);
             case KL_BUDGET -> String.format("KL to the SFT policy reached %.2f nats, over its budget", kl);
         };
         return String.format("PPO stopped at iteration %d: %s; handed on the policy of iteration %d%s", iteration, why,
