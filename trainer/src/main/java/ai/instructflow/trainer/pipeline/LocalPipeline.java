@@ -55,6 +55,9 @@ public final class LocalPipeline {
         GPT value = recipe.valueModel(rm);
         PpoTrainer.Result ppoResult = recipe.ppo(policy, value, sft, rm, rankings.labelerTemperature(), rng, null,
                 new ConsoleListener(log, 1));
+        if (ppoResult.earlyStop() != null) {
+            log.println("[ppo] " + ppoResult.earlyStop().describe());
+        }
 
         Evaluator.Comparison verdict = recipe.evaluate(policy, sft, rankings.labelerTemperature(), rng);
         double seconds = (System.nanoTime() - began) / 1e9;
