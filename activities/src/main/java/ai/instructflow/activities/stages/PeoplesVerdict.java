@@ -15,8 +15,9 @@ import java.util.function.Function;
 
 /**
  * What held-out people said of a run, un-blinded: the tuned policy's (PPO's or DPO's, as the run's
- * {@code method} says) win rate over SFT (ties half) with its 95% interval over every verdict, the same per judge, the judges' agreement where two judged one
- * prompt, and the mean 1-7 ratings of each policy's answers where they rated.
+ * {@code method} says) win rate over SFT (ties half) with its 95% interval over every verdict, the
+ * same per judge, the judges' agreement where two judged one prompt, and the mean 1-7 ratings of
+ * each policy's answers where they rated.
  */
 record PeoplesVerdict(Method method, String group, int prompts, List<Verdict> verdicts, Double agreement) {
 

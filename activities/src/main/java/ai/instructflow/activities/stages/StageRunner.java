@@ -2,9 +2,9 @@ package ai.instructflow.activities.stages;
 
 import ai.instructflow.activities.metrics.RunGauges;
 import ai.instructflow.activities.metrics.StageMetrics;
-import ai.instructflow.trainer.ppo.EarlyStop;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
+import ai.instructflow.trainer.ppo.EarlyStop;
 import ai.instructflow.trainer.train.DivergenceException;
 import ai.instructflow.workflows.Artifact;
 import ai.instructflow.workflows.Failures;

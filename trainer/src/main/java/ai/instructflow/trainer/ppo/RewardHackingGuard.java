@@ -94,10 +94,12 @@ public final class RewardHackingGuard implements AutoCloseable {
         if (reason == null) {
             return Optional.empty();
         }
-        long handedOn = best == null ? iteration : bestIteration;
+        // enabled, a kept copy exists exactly when some iteration qualified
+        boolean kept = bestIteration > 0;
+        long handedOn = kept ? bestIteration : iteration;
         metrics.put("handed_on_iteration", (double) handedOn);
         return Optional.of(new EarlyStop(reason, iteration, handedOn, judged ? score : null,
-                judged && best != null ? bestScore : null, kl));
+                judged && kept ? bestScore : null, kl));
     }
 
     /** Puts the kept policy's weights into {@code policy}; without one, {@code policy} stays as it is. */
