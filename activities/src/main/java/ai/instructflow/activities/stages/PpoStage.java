@@ -5,18 +5,21 @@ import ai.instructflow.activities.metrics.StageMetric;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.pipeline.Recipe;
 import ai.instructflow.trainer.ppo.PpoTrainer;
+import ai.instructflow.trainer.train.Checkpoint;
+import ai.instructflow.trainer.train.TrainingListener;
 import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.Stage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Step 3 (InstructGPT section 3.5, "RL"): PPO of a copy of the SFT policy against the reward model,
  * watched by the held-out simulated labelers as it goes; its reward-hacking guard may stop it early and
  * hand on the best policy it kept, recorded as the manifest's {@code early_stop}.
  */
-public final class PpoStage implements PipelineStage {
+public final class PpoStage implements TrainingStage<PpoTrainer.Result> {
 
     public static final StageMetric REWARD = StageMetric.of("reward", "reward").highlight().summary("ppo_reward", "PPO reward")
             .chart("reward", "PPO · reward (RM score)")
@@ -57,6 +60,16 @@ public final class PpoStage implements PipelineStage {
                     "Iterations in a row whose window shows reward rising while the held-out score falls below its best");
     public static final StageMetric STOPPED_EARLY = StageMetric.of("stopped_early", "stopped early")
             .gauge("instructflow_ppo_stopped_early", "1 once the reward-hacking guard has stopped PPO");
+    private static final String TIME_CHART = "ppo-time";
+    private static final String TIME_CHART_TITLE = "PPO · seconds per iteration";
+    public static final StageMetric GENERATE_SECONDS = StageMetric.of("generate_seconds", "sampling s")
+            .chart(TIME_CHART, TIME_CHART_TITLE);
+    public static final StageMetric SCORE_SECONDS = StageMetric.of("score_seconds", "scoring s")
+            .chart(TIME_CHART, TIME_CHART_TITLE);
+    public static final StageMetric UPDATE_SECONDS = StageMetric.of("update_seconds", "update s")
+            .chart(TIME_CHART, TIME_CHART_TITLE);
+    public static final StageMetric GENERATION_SHARE = StageMetric.of("generation_share", "sampling share").percent()
+            .gauge("instructflow_ppo_generation_share", "Share of the latest PPO iteration spent sampling the rollouts");
     public static final StageMetric HANDED_ON_ITERATION = StageMetric.of("handed_on_iteration", "handed-on iteration");
     public static final StageMetric INITIAL_RATIO_ERROR = StageMetric.of("initial_ratio_error", "initial ratio error");
 
@@ -76,25 +89,37 @@ public final class PpoStage implements PipelineStage {
     public List<StageMetric> metrics() {
         return List.of(REWARD, HELDOUT_SCORE, BEST_HELDOUT_SCORE, KL, WINDOW_KL, BETA, ENTROPY, RESPONSE_LENGTH, APPROX_KL,
                 CLIP_FRACTION, POLICY_LOSS, VALUE_LOSS, PTX_LOSS, HACKING_STREAK, STOPPED_EARLY, HANDED_ON_ITERATION,
-                INITIAL_RATIO_ERROR, SharedMetrics.RESUMED_FROM_STEP);
+                INITIAL_RATIO_ERROR, GENERATE_SECONDS, SCORE_SECONDS, UPDATE_SECONDS, GENERATION_SHARE,
+                SharedMetrics.RESUMED_FROM_STEP);
+    }
+
+    @Override
+    public String prefix() {
+        return "policy/";
     }
 
     @Override
     public StageRunner.Output run(StageWork work) {
+        StageAttempt attempt = work.attempt();
+        return train(work, attempt.resumeCheckpoint(), attempt, (r, policy) -> {
+            attempt.throwIfCancelled();
+            Map<String, Double> last = new LinkedHashMap<>(r.history().isEmpty() ? Map.of() : r.history().get(r.history().size() - 1));
+            last.put(SharedMetrics.RESUMED_FROM_STEP.key(), (double) attempt.resumedFromStep());
+            return new StageRunner.Output(List.of(work.saveModel(prefix(), policy), attempt.saveMetrics()), last,
+                    r.earlyStop());
+        });
+    }
+
+    @Override
+    public <T> T train(StageWork work, Checkpoint resume, TrainingListener listener,
+                       BiFunction<PpoTrainer.Result, GPT, T> then) {
         Recipe recipe = work.recipe();
         double temperature = work.calibration().labelerTemperature();
-        StageAttempt attempt = work.attempt();
         try (GPT sft = work.model(Stage.SFT, "policy/");
              GPT rm = work.model(Stage.RM, "rm/");
              GPT policy = recipe.policy(sft);
              GPT value = recipe.valueModel(rm)) {
-            PpoTrainer.Result r = recipe.ppo(policy, value, sft, rm, temperature, work.random(),
-                    attempt.resumeCheckpoint(), attempt);
-            attempt.throwIfCancelled();
-            Map<String, Double> last = new LinkedHashMap<>(r.history().isEmpty() ? Map.of() : r.history().get(r.history().size() - 1));
-            last.put(SharedMetrics.RESUMED_FROM_STEP.key(), (double) attempt.resumedFromStep());
-            return new StageRunner.Output(List.of(work.saveModel("policy/", policy), attempt.saveMetrics()), last,
-                    r.earlyStop());
+            return then.apply(recipe.ppo(policy, value, sft, rm, temperature, work.random(), resume, listener), policy);
         }
     }
 }

@@ -103,13 +103,16 @@ public final class PpoTrainer {
                 Random rng = new Random(config.seed() * 1_000_003L + it);
                 Engine.getInstance().setRandomSeed((int) (config.seed() * 31 + it));
                 List<int[]> batch = BatchOrder.pick(prompts, promptOrder.batch(it, config.rolloutBatch()));
+                long began = System.nanoTime();
                 List<int[]> responses = sampler.generate(batch,
                         Sampler.Config.sample(config.temperature(), config.maxNewTokens()), rng);
+                long generated = System.nanoTime();
                 Rollout rollout = new Rollout(batch, responses, pad);
                 Map<String, Double> metrics = score(rollout, policy, value, reference, rewardModel, kl.beta());
                 if (observer != null) {
                     metrics.putAll(observer.observe(batch, responses));
                 }
+                long scored = System.nanoTime();
                 Optional<EarlyStop> stop = guard.observe(it + 1, metrics, policy);
                 if (stop.isPresent()) {
                     guard.handOnBest(policy);
@@ -119,6 +122,7 @@ public final class PpoTrainer {
                     kl.update(metrics.get("kl"), rollout.size());
                     metrics.put("beta", kl.beta());
                 }
+                metrics.putAll(timeSplit(began, generated, scored, System.nanoTime()));
                 history.add(metrics);
                 listener.onStep(STAGE, it + 1, config.iterations(), metrics);
                 if (stopped != null) {
@@ -133,6 +137,20 @@ public final class PpoTrainer {
         policy.setTrainable(false);
         value.setTrainable(false);
         return new Result(history, stopped);
+    }
+
+    /**
+     * Where an iteration's time went: sampling the responses, scoring them (policy, reference, value
+     * and reward model forwards, GAE, the observer's judge) and the minibatch updates, in seconds, and
+     * the share spent sampling: token-by-token decoding, not training, is what usually bounds PPO.
+     */
+    private static Map<String, Double> timeSplit(long began, long generated, long scored, long updated) {
+        Map<String, Double> split = new LinkedHashMap<>();
+        split.put("generate_seconds", (generated - began) / 1e9);
+        split.put("score_seconds", (scored - generated) / 1e9);
+        split.put("update_seconds", (updated - scored) / 1e9);
+        split.put("generation_share", (generated - began) / (double) (updated - began));
+        return split;
     }
 
     /** Old log-probs, reference log-probs, values, RM scores, per-token rewards and GAE. */
