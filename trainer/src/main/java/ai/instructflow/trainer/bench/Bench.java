@@ -94,9 +94,9 @@ public final class Bench {
             bench.rm();
         }
         if (only.contains("gen")) {
-            bench.gen(intOption(opts, "gen-batch", gpt2 ? 4 : 32),
+            mfu.put("gen", bench.gen(intOption(opts, "gen-batch", gpt2 ? 4 : 64),
                     intOption(opts, "gen-prompt", 32),
-                    intOption(opts, "gen-new", gpt2 ? 32 : 64));
+                    intOption(opts, "gen-new", gpt2 ? 32 : 64)));
         }
         if (only.contains("ppo")) {
             mfu.put("ppo", bench.ppo());
@@ -178,7 +178,12 @@ public final class Bench {
         }
     }
 
-    private void gen(int genBatch, int promptLen, int newTokens) throws Exception {
+    /**
+     * Sampling with and without the KV cache; returns the decode's model FLOPs per second at 2N per new
+     * token (N: non-embedding parameters), so over the GEMM ceiling it is the share of the bound that
+     * decoding's matrix-vector work sets (attention over the cache, not counted, only adds to it).
+     */
+    private double gen(int genBatch, int promptLen, int newTokens) throws Exception {
         try (GPT model = GPT.create(shape, device, 3, GPT.Head.LM)) {
             Sampler sampler = new Sampler(model, new PromptFormat(new ByteTokenizer()));
             List<int[]> prompts = new ArrayList<>();
@@ -198,7 +203,10 @@ public final class Bench {
             out.put("gen_batch", genBatch);
             out.put("prompt", promptLen);
             out.put("new", newTokens);
+            double flops = withCache * 2.0 * shape.nonEmbeddingParams();
+            out.put("decode_gflops", flops / 1e9);
             print(out);
+            return flops;
         }
     }
 
