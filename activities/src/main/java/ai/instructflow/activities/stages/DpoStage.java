@@ -6,17 +6,20 @@ import ai.instructflow.activities.metrics.StageMetric;
 import ai.instructflow.trainer.dpo.DpoTrainer;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.pipeline.Recipe;
+import ai.instructflow.trainer.train.Checkpoint;
+import ai.instructflow.trainer.train.TrainingListener;
 import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.Stage;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Steps 2 and 3 at once with {@code "method": "dpo"} (Rafailov et al. 2023): a copy of the SFT policy
  * trained on the labelers' rankings against the frozen SFT model, in place of the reward model and PPO.
  * Its output is a policy like PPO's, which the evaluation judges against SFT the same way.
  */
-public final class DpoStage implements PipelineStage {
+public final class DpoStage implements TrainingStage<DpoTrainer.Result> {
 
     private static final String CHART = "dpo";
     private static final String CHART_TITLE = "DPO · loss and implicit reward accuracy";
@@ -55,18 +58,30 @@ public final class DpoStage implements PipelineStage {
     }
 
     @Override
+    public String prefix() {
+        return "policy/";
+    }
+
+    @Override
     public StageRunner.Output run(StageWork work) {
-        Recipe recipe = work.recipe();
-        Recipe.Rankings rankings = work.rankings();
         StageAttempt attempt = work.attempt();
-        try (GPT sft = work.model(Stage.SFT, "policy/"); GPT policy = recipe.policy(sft)) {
-            DpoTrainer.Result r = recipe.dpo(policy, sft, rankings, attempt.resumeCheckpoint(), attempt);
+        return train(work, attempt.resumeCheckpoint(), attempt, (r, policy) -> {
             attempt.throwIfCancelled();
-            return new StageRunner.Output(List.of(work.saveModel("policy/", policy), attempt.saveMetrics()),
+            return new StageRunner.Output(List.of(work.saveModel(prefix(), policy), attempt.saveMetrics()),
                     new MetricValues().put(LOSS, r.trainLoss()).put(ACCURACY, r.trainAccuracy())
                             .put(HELDOUT_ACCURACY, r.heldOutAccuracy()).put(REWARD_MARGIN, r.rewardMargin())
                             .put(LOG_RATIO, r.logRatio())
                             .put(SharedMetrics.RESUMED_FROM_STEP, attempt.resumedFromStep()).map());
+        });
+    }
+
+    @Override
+    public <T> T train(StageWork work, Checkpoint resume, TrainingListener listener,
+                       BiFunction<DpoTrainer.Result, GPT, T> then) {
+        Recipe recipe = work.recipe();
+        Recipe.Rankings rankings = work.rankings();
+        try (GPT sft = work.model(Stage.SFT, "policy/"); GPT policy = recipe.policy(sft)) {
+            return then.apply(recipe.dpo(policy, sft, rankings, resume, listener), policy);
         }
     }
 }

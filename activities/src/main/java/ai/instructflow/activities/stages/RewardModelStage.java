@@ -6,13 +6,16 @@ import ai.instructflow.activities.metrics.StageMetric;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.pipeline.Recipe;
 import ai.instructflow.trainer.rm.RewardModelTrainer;
+import ai.instructflow.trainer.train.Checkpoint;
+import ai.instructflow.trainer.train.TrainingListener;
 import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.Stage;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /** Step 2's training (InstructGPT section 3.5, "RM"): a reward model from the SFT model, on the rankings. */
-public final class RewardModelStage implements PipelineStage {
+public final class RewardModelStage implements TrainingStage<RewardModelTrainer.Result> {
 
     private static final String CHART = "rm";
     private static final String CHART_TITLE = "Reward model · loss and accuracy";
@@ -43,18 +46,29 @@ public final class RewardModelStage implements PipelineStage {
     }
 
     @Override
+    public String prefix() {
+        return "rm/";
+    }
+
+    @Override
     public StageRunner.Output run(StageWork work) {
-        Recipe recipe = work.recipe();
-        Recipe.Rankings rankings = work.rankings();
         StageAttempt attempt = work.attempt();
-        try (GPT sft = work.model(Stage.SFT, "policy/"); GPT rm = recipe.rewardModel(sft)) {
-            RewardModelTrainer.Result r = recipe.rm(rm, rankings, work.demonstrations("train"),
-                    attempt.resumeCheckpoint(), attempt);
+        return train(work, attempt.resumeCheckpoint(), attempt, (r, rm) -> {
             attempt.throwIfCancelled();
-            return new StageRunner.Output(List.of(work.saveModel("rm/", rm), attempt.saveMetrics()),
+            return new StageRunner.Output(List.of(work.saveModel(prefix(), rm), attempt.saveMetrics()),
                     new MetricValues().put(LOSS, r.trainLoss()).put(ACCURACY, r.trainAccuracy())
                             .put(HELDOUT_ACCURACY, r.heldOutAccuracy()).put(BIAS, r.bias())
                             .put(SharedMetrics.RESUMED_FROM_STEP, attempt.resumedFromStep()).map());
+        });
+    }
+
+    @Override
+    public <T> T train(StageWork work, Checkpoint resume, TrainingListener listener,
+                       BiFunction<RewardModelTrainer.Result, GPT, T> then) {
+        Recipe recipe = work.recipe();
+        Recipe.Rankings rankings = work.rankings();
+        try (GPT sft = work.model(Stage.SFT, "policy/"); GPT rm = recipe.rewardModel(sft)) {
+            return then.apply(recipe.rm(rm, rankings, work.demonstrations("train"), resume, listener), rm);
         }
     }
 }

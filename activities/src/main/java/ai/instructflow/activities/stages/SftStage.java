@@ -7,13 +7,15 @@ import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.pipeline.Recipe;
 import ai.instructflow.trainer.sft.SftTrainer;
 import ai.instructflow.trainer.train.Checkpoint;
+import ai.instructflow.trainer.train.TrainingListener;
 import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.Stage;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /** Step 1's training (InstructGPT section 3.5, "SFT"): the base model fine-tuned on the demonstrations. */
-public final class SftStage implements PipelineStage {
+public final class SftStage implements TrainingStage<SftTrainer.Result> {
 
     public static final StageMetric LOSS = SharedMetrics.LOSS.chart("sft-loss", "SFT · loss");
     public static final StageMetric EVAL_LOSS = StageMetric.of("eval_loss", "eval loss").highlight()
@@ -40,17 +42,29 @@ public final class SftStage implements PipelineStage {
     }
 
     @Override
+    public String prefix() {
+        return "policy/";
+    }
+
+    @Override
     public StageRunner.Output run(StageWork work) {
-        Recipe recipe = work.recipe();
-        Recipe.Demonstrations data = new Recipe.Demonstrations(work.demonstrations("train"), work.demonstrations("eval"));
         StageAttempt attempt = work.attempt();
-        try (GPT model = baseModel(work)) {
-            SftTrainer.Result r = recipe.sft(model, data, attempt.resumeCheckpoint(), attempt);
+        return train(work, attempt.resumeCheckpoint(), attempt, (r, model) -> {
             attempt.throwIfCancelled();
-            return new StageRunner.Output(List.of(work.saveModel("policy/", model), attempt.saveMetrics()),
+            return new StageRunner.Output(List.of(work.saveModel(prefix(), model), attempt.saveMetrics()),
                     new MetricValues().put(TRAIN_LOSS, r.trainLoss()).put(EVAL_LOSS, r.evalLoss())
                             .put(SharedMetrics.TOKENS_PER_S, r.tokensPerSecond())
                             .put(SharedMetrics.RESUMED_FROM_STEP, attempt.resumedFromStep()).map());
+        });
+    }
+
+    @Override
+    public <T> T train(StageWork work, Checkpoint resume, TrainingListener listener,
+                       BiFunction<SftTrainer.Result, GPT, T> then) {
+        Recipe recipe = work.recipe();
+        Recipe.Demonstrations data = new Recipe.Demonstrations(work.demonstrations("train"), work.demonstrations("eval"));
+        try (GPT model = baseModel(work)) {
+            return then.apply(recipe.sft(model, data, resume, listener), model);
         }
     }
 

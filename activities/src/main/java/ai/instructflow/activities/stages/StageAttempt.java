@@ -82,10 +82,6 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
         ticker.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
     }
 
-    public Artifacts artifacts() {
-        return artifacts;
-    }
-
     /**
      * The checkpoint this attempt continues from: the latest the manifest recorded (after a crash, a
      * handover, a cancel or a restart of the whole platform), else the one the previous attempt

@@ -15,6 +15,12 @@ import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageInput;
 import ai.instructflow.workflows.StageResult;
 import ai.instructflow.workflows.StageSeeds;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 
@@ -31,6 +37,7 @@ public final class StageWork {
     private final StageInput in;
     private final Stage stage;
     private final RunStore runs;
+    private final Artifacts artifacts;
     private final Recipe recipe;
 
     StageWork(StageAttempt attempt, StageInput in, Stage stage, RunStore runs, String device) {
@@ -38,10 +45,19 @@ public final class StageWork {
         this.in = in;
         this.stage = stage;
         this.runs = runs;
+        this.artifacts = new Artifacts(runs.objects());
         this.recipe = TrainerSettings.recipe(in.spec(), device, runs.objects());
     }
 
+    /** A stage's work outside any attempt, for the trainer alone ({@link StageReplay}): it reads, and has no attempt. */
+    static StageWork outsideAttempt(StageInput in, Stage stage, RunStore runs, String device) {
+        return new StageWork(null, in, stage, runs, device);
+    }
+
     public StageAttempt attempt() {
+        if (attempt == null) {
+            throw new IllegalStateException("stage " + stage.id() + " is replayed outside an attempt");
+        }
         return attempt;
     }
 
@@ -58,7 +74,7 @@ public final class StageWork {
     }
 
     public Artifacts artifacts() {
-        return attempt.artifacts();
+        return artifacts;
     }
 
     /** This stage's generator ({@link StageSeeds}): a retried or resumed stage draws exactly what the first try drew. */
@@ -99,8 +115,22 @@ public final class StageWork {
     }
 
     public Artifact saveModel(String prefix, GPT model) {
-        return artifacts().save("model", key("model.ckpt"), 0,
-                out -> new Checkpoint().put("stage", stage.id()).putModel(prefix, model).write(out), CHECKPOINT);
+        return artifacts().save("model", key("model.ckpt"), 0, out -> modelCheckpoint(prefix, model).write(out), CHECKPOINT);
+    }
+
+    /** The sha256 of what {@link #saveModel} would write for {@code model}, without writing it. */
+    public String modelSha256(String prefix, GPT model) {
+        MessageDigest sha256 = ObjectStore.sha256Digest();
+        try (OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha256)) {
+            modelCheckpoint(prefix, model).write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private Checkpoint modelCheckpoint(String prefix, GPT model) {
+        return new Checkpoint().put("stage", stage.id()).putModel(prefix, model);
     }
 
     /** A dataset this stage writes, as JSON lines beside its other artifacts. */

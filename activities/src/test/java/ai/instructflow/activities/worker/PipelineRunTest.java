@@ -12,6 +12,7 @@ import ai.instructflow.activities.stages.Artifacts;
 import ai.instructflow.activities.stages.DpoStage;
 import ai.instructflow.activities.stages.EvaluateStage;
 import ai.instructflow.activities.stages.MetricsHistory;
+import ai.instructflow.activities.stages.StageReplay;
 import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.activities.storage.StorageConfig;
 import ai.instructflow.infra.InfraSettings;
@@ -115,6 +116,29 @@ class PipelineRunTest {
             assertEquals(reran ? null : id, m.reusedFrom, stage.id());
             assertEquals(reran, !m.attempts.isEmpty(), stage.id() + (reran ? " ran again" : " was reused"));
         }
+    }
+
+    @Test
+    void theTrainerAloneReplaysEachTrainingStageToTheModelItsAttemptStored() {
+        String id = submit(TinyRuns.spec("replayed", "{}"));
+        client.newUntypedWorkflowStub(id).getResult(StageResult.class);
+        List<Stage> training = List.of(Stage.SFT, Stage.RM, Stage.PPO);
+        Map<Stage, List<String>> stored = new java.util.EnumMap<>(Stage.class);
+        training.forEach(stage -> stored.put(stage, runs.objects().list(RunStore.stagePrefix(id, stage))));
+        for (Stage stage : training) {
+            StageReplay.Timing timing = StageReplay.replay(runs, id, stage, "cpu");
+            assertTrue(timing.sameModel(), stage.id() + ": the replay trained the stored model, bit for bit");
+            assertEquals(runs.stage(id, stage).orElseThrow().lastAttempt().seconds, timing.platformSeconds(), 0.0);
+            assertTrue(timing.aloneSeconds() > 0, stage.id());
+        }
+        // outside an attempt: no attempt recorded, no checkpoint or other object written
+        for (Stage stage : training) {
+            assertEquals(1, runs.stage(id, stage).orElseThrow().attempts.size(), stage.id());
+            assertEquals(stored.get(stage), runs.objects().list(RunStore.stagePrefix(id, stage)), stage.id());
+        }
+        IllegalArgumentException notTraining = assertThrows(IllegalArgumentException.class,
+                () -> StageReplay.replay(runs, id, Stage.EVALUATE, "cpu"));
+        assertEquals("evaluate is not a training stage", notTraining.getMessage());
     }
 
     @Test
