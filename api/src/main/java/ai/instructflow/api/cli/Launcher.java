@@ -29,7 +29,7 @@ public class Launcher implements QuarkusApplication {
                                                     (RM and PPO, or DPO, after SFT), print the report
               serve [--port N]                      the API with embedded Temporal, S3 and an in-process worker
               worker                                a worker only, joining a platform (INSTRUCTFLOW_TEMPORAL_TARGET, INSTRUCTFLOW_S3_ENDPOINT)
-            """ + RunsBench.USAGE + LabelingBench.USAGE + RunsCommand.USAGE + StoredModelCommand.USAGE;
+            """ + RunsBench.USAGE + LabelingBench.USAGE + StageBench.USAGE + RunsCommand.USAGE + StoredModelCommand.USAGE;
 
     /** What the demo submits: a name, the method, and the trainer's defaults for everything else. */
     static String demoSpec(String method) {
@@ -68,12 +68,12 @@ public class Launcher implements QuarkusApplication {
                     }
                     Quarkus.run(Launcher.class, args);
                 }
-                case "runs-bench", "labeling-bench" -> {
+                case "runs-bench", "labeling-bench", "stage-bench" -> {
                     // the options are checked before a platform starts for them
-                    if (command.equals("runs-bench")) {
-                        RunsBench.check(rest);
-                    } else {
-                        LabelingBench.check(rest);
+                    switch (command) {
+                        case "runs-bench" -> RunsBench.check(rest);
+                        case "labeling-bench" -> LabelingBench.check(rest);
+                        default -> StageBench.check(rest);
                     }
                     BenchPlatform.isolate(command);
                     Quarkus.run(Launcher.class, args);
@@ -101,6 +101,11 @@ public class Launcher implements QuarkusApplication {
         }
         if (args[0].equals("labeling-bench")) {
             return LabelingBench.of(rest, new ApiClient(url, admin.adminToken())).run();
+        }
+        if (args[0].equals("stage-bench")) {
+            return StageBench.of(rest, new ApiClient(url, admin.adminToken()), platform.runs(),
+                    platform.workerDevice().orElseThrow(() -> new IllegalStateException("stage-bench needs the in-process worker")))
+                    .run();
         }
         Main.option(rest, "--port", null);
         String spec = demoSpec(Main.option(rest, "--method", Method.PPO.id()));

@@ -100,6 +100,11 @@ public class Platform {
         return Optional.ofNullable(workerMetrics).map(MetricsServer::url);
     }
 
+    /** The in-process worker's device, when there is one: what a stage trained on here. */
+    public Optional<String> workerDevice() {
+        return Optional.ofNullable(workerSettings).map(WorkerSettings::device);
+    }
+
     /** Where Temporal and S3 are, for workers in other processes to join. */
     public InfraSettings settings() {
         return infra.settings();
