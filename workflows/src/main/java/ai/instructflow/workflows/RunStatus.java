@@ -1,6 +1,7 @@
 package ai.instructflow.workflows;
 
 import java.util.List;
+import java.util.Set;
 
 /** Statuses of runs and of their stages, as stored and as the API shows them (lower case). */
 public final class RunStatus {
@@ -18,6 +19,9 @@ public final class RunStatus {
 
     /** The statuses a run (not a stage) can have. */
     public static final List<String> OF_RUNS = List.of(RUNNING, SUCCEEDED, FAILED, CANCELLED, INTERRUPTED);
+
+    /** The statuses a run ends in: nothing runs for it until it is resumed. */
+    public static final Set<String> ENDED = Set.of(SUCCEEDED, FAILED, CANCELLED, INTERRUPTED);
 
     private RunStatus() {}
 }

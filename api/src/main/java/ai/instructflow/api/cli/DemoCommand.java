@@ -1,7 +1,7 @@
 package ai.instructflow.api.cli;
 
 import ai.instructflow.activities.stages.PipelineStages;
-import ai.instructflow.workflows.Stage;
+import ai.instructflow.workflows.RunStatus;
 import ai.instructflow.workflows.Stage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code instructflow demo}: submits the demo run to the platform's own REST API, draws a progress
@@ -19,7 +18,6 @@ import java.util.Set;
  */
 final class DemoCommand {
 
-    private static final Set<String> FINAL = Set.of("succeeded", "failed", "cancelled", "interrupted");
     private static final int WIDTH = 28;
 
     private final ApiClient api;
@@ -45,7 +43,7 @@ final class DemoCommand {
         out.println("  run page: " + api.base() + "/runs/run.html?id=" + id);
         out.println("  metrics:  " + api.base() + "/q/metrics (API, Temporal SDK)"
                 + (workerMetrics == null ? "" : ", " + workerMetrics + " (worker: training, stages, labeling)"));
-        while (!FINAL.contains(run.path("status").asText())) {
+        while (!RunStatus.ENDED.contains(run.path("status").asText())) {
             draw(run);
             Thread.sleep(1000);
             run = api.get("/api/v1/runs/" + id);

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code instructflow stage-bench}: what the platform costs a training stage. A run goes through an
@@ -35,8 +34,6 @@ final class StageBench {
                                                     same inputs; prints platform s, alone s and their ratio
             """;
 
-    private static final Set<String> FINAL = Set.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED,
-            RunStatus.INTERRUPTED);
     private static final long POLL_MILLIS = 5_000;
 
     private final String spec;
@@ -78,7 +75,7 @@ final class StageBench {
         String id = admin.post("/api/v1/runs", spec).path("id").asText();
         out.println("run " + id + " submitted: " + spec);
         RunRecord record = runs.run(id).orElseThrow();
-        while (!FINAL.contains(record.status())) {
+        while (!RunStatus.ENDED.contains(record.status())) {
             Thread.sleep(POLL_MILLIS);
             record = runs.run(id).orElseThrow();
         }
@@ -88,8 +85,8 @@ final class StageBench {
         }
         RunSpec resolved = runs.spec(id).orElseThrow();
         boolean same = true;
-        for (Stage stage : Stage.values()) {
-            if (stage.runsWith(resolved.method()) && PipelineStages.of(stage) instanceof TrainingStage<?>) {
+        for (Stage stage : resolved.stages()) {
+            if (PipelineStages.of(stage) instanceof TrainingStage<?>) {
                 StageReplay.Timing timing = StageReplay.replay(runs, id, stage, device);
                 print(timing);
                 same &= timing.sameModel();
