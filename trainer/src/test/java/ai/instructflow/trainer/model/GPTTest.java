@@ -72,7 +72,7 @@ class GPTTest {
         int[][] continuation = {{31, 32, 33}, {41, 42, 43}};
         TokenBatch prompt = TokenBatch.leftPadded(List.of(prompts), 258);
         float[] cached;
-        try (NDScope scope = new NDScope(); KVCache cache = new KVCache(CONFIG.layers())) {
+        try (NDScope scope = new NDScope(); KVCache cache = new KVCache(CONFIG.layers(), prompt.length() + 3)) {
             gpt.forward(prompt, cache, false);
             NDArray last = null;
             for (int step = 0; step < 3; step++) {
