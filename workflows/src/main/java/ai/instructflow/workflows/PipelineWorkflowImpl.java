@@ -30,8 +30,6 @@ import java.util.function.Function;
  */
 public class PipelineWorkflowImpl implements PipelineWorkflow {
 
-    private final Map<String, StageProgress> progress = new LinkedHashMap<>();
-    private String status = RunStatus.RUNNING;
     private Stage current;
 
     @Override
@@ -72,28 +70,9 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         }
     }
 
-    @Override
-    public RunState state() {
-        return new RunState(status, current == null ? null : current.id(), Map.copyOf(progress));
-    }
-
-    @Override
-    public void progress(StageProgress p) {
-        StageProgress known = progress.get(p.stage());
-        // an attempt's last signal can arrive after its result; the result has the final word
-        if (known == null || !RunStatus.SUCCEEDED.equals(known.status())) {
-            progress.put(p.stage(), p);
-        }
-    }
-
     private StageResult stage(RunSpec spec, Stage stage, Function<StageActivities, StageResult> call) {
         current = stage;
-        progress.put(stage.id(), new StageProgress(stage.id(), RunStatus.PENDING, 0, 0, Map.of(), 0, 0));
-        StageResult result = call.apply(Workflow.newActivityStub(StageActivities.class, options(spec, stage)));
-        StageProgress last = progress.get(stage.id());
-        progress.put(stage.id(), new StageProgress(stage.id(), RunStatus.SUCCEEDED, last.step(), last.total(),
-                result.metrics(), last.attempt(), last.resumedFromStep()));
-        return result;
+        return call.apply(Workflow.newActivityStub(StageActivities.class, options(spec, stage)));
     }
 
     /**
@@ -105,7 +84,6 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     private StageResult collect(RunSpec spec, Stage stage, StageInput in,
                                 BiFunction<StageActivities, StageInput, StageResult> build) {
         current = stage;
-        progress.put(stage.id(), new StageProgress(stage.id(), RunStatus.RUNNING, 0, 0, Map.of(), 0, 0));
         LabelingActivities labeling = Workflow.newActivityStub(LabelingActivities.class, options(spec, stage));
         QueueSpec queue = labeling.open(in, stage.id());
         if (queue == null) {
@@ -155,7 +133,6 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     }
 
     private void finish(String runId, String outcome, Stage stage, String error) {
-        status = outcome;
         RunActivities run = Workflow.newActivityStub(RunActivities.class, ActivityOptions.newBuilder()
                 .setTaskQueue(TaskQueues.CPU)
                 .setStartToCloseTimeout(Duration.ofMinutes(1))

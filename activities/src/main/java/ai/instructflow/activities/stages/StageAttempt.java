@@ -7,14 +7,12 @@ import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.trainer.train.TrainingListener;
 import ai.instructflow.workflows.Artifact;
-import ai.instructflow.workflows.PipelineWorkflow;
 import ai.instructflow.workflows.RunStatus;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageProgress;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
-import io.temporal.client.WorkflowClient;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,9 +25,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One attempt at a stage, as the training loop sees it ({@link TrainingListener}): a ticker thread
- * heartbeats every second (so a dead worker is noticed within the heartbeat timeout, and a cancel
- * within a step) and signals progress to the workflow every {@code signalEvery}; checkpoints go to
- * object storage, into the stage's manifest and into the heartbeat, so the next attempt resumes there.
+ * heartbeats every second with the latest progress (so a dead worker is noticed within the heartbeat
+ * timeout, a cancel within a step, and the run's view is at most a second or two behind); checkpoints
+ * go to object storage, into the stage's manifest and into the heartbeat, so the next attempt resumes
+ * there.
  * Each step's metrics also go to the worker's gauges, labelled by run and stage.
  */
 public final class StageAttempt implements TrainingListener, AutoCloseable {
@@ -37,14 +36,12 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
     private static final int KEEP_CHECKPOINTS = 2;
 
     private final ActivityExecutionContext context;
-    private final WorkflowClient client;
     private final RunStore runs;
     private final Artifacts artifacts;
     private final String runId;
     private final Stage stage;
     private final StageManifest manifest;
     private final int attempt;
-    private final long signalEveryMillis;
     private final ScheduledExecutorService ticker;
     private final RunGauges.Live gauges;
     private final Handover handover;
@@ -53,23 +50,18 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
     private volatile Heartbeat heartbeat;
     private volatile StageProgress progress;
     private volatile ActivityCompletionException cancellation;
-    private StageProgress signalled;
-    private long lastSignal;
     private long resumedFrom;
 
-    StageAttempt(ActivityExecutionContext context, WorkflowClient client, RunStore runs, String runId,
-                 PipelineStage definition, StageManifest manifest, long signalEveryMillis, RunGauges gauges,
-                 Handover handover) {
+    StageAttempt(ActivityExecutionContext context, RunStore runs, String runId, PipelineStage definition,
+                 StageManifest manifest, RunGauges gauges, Handover handover) {
         Stage stage = definition.stage();
         this.context = context;
-        this.client = client;
         this.runs = runs;
         this.artifacts = new Artifacts(runs.objects());
         this.runId = runId;
         this.stage = stage;
         this.manifest = manifest;
         this.attempt = context.getInfo().getAttempt();
-        this.signalEveryMillis = signalEveryMillis;
         this.progress = new StageProgress(stage.id(), RunStatus.RUNNING, 0, 0, Map.of(), attempt, 0);
         this.heartbeat = context.getHeartbeatDetails(Heartbeat.class).orElse(null);
         this.gauges = gauges.start(runId, stage.id(), definition.metrics());
@@ -161,7 +153,7 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
         manifest.checkpoint = saved;
         manifest.checkpointStep = step;
         runs.save(runId, manifest);
-        heartbeat = new Heartbeat(key, saved.sha256(), step);
+        heartbeat = new Heartbeat(key, saved.sha256(), step, progress);
         // the rest are no longer needed to resume; the latest few are kept against a corrupt one
         Set<String> kept = new HashSet<>();
         kept.add(key);
@@ -222,31 +214,17 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
     }
 
     private void tick() {
+        Heartbeat checkpointed = heartbeat;
         try {
-            context.heartbeat(heartbeat);
+            context.heartbeat(checkpointed == null ? Heartbeat.of(progress) : checkpointed.with(progress));
         } catch (ActivityCompletionException e) {
             cancellation = e;
         } catch (RuntimeException e) {
             // a missed heartbeat is retried on the next tick; the timeout allows for several
         }
-        long now = System.currentTimeMillis();
-        StageProgress p = progress;
-        if (p != signalled && now - lastSignal >= signalEveryMillis) {
-            signal(p);
-            lastSignal = now;
-        }
     }
 
-    private void signal(StageProgress p) {
-        try {
-            client.newWorkflowStub(PipelineWorkflow.class, context.getInfo().getWorkflowId()).progress(p);
-            signalled = p;
-        } catch (RuntimeException e) {
-            // progress is best effort: the workflow may be closing; the next tick tries again
-        }
-    }
-
-    /** Stops the ticker; the last progress goes out so the state query ends on the final step. */
+    /** Stops the ticker; once the attempt ends, its manifest has the final word on its progress. */
     @Override
     public void close() {
         gauges.close();
@@ -255,9 +233,6 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
             ticker.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        if (progress != signalled) {
-            signal(progress);
         }
     }
 }

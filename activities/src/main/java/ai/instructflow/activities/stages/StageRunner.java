@@ -15,7 +15,6 @@ import ai.instructflow.workflows.StageResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
-import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -48,21 +47,17 @@ public final class StageRunner {
 
     private final Handover handover;
     private final RunStore runs;
-    private final WorkflowClient client;
     private final String worker;
     private final String device;
-    private final Duration signalEvery;
     private final StageMetrics metrics;
     private final RunGauges gauges;
 
-    public StageRunner(RunStore runs, WorkflowClient client, String worker, String device, Duration signalEvery,
+    public StageRunner(RunStore runs, String worker, String device,
                        StageMetrics metrics, RunGauges gauges, Handover handover) {
         this.handover = handover;
         this.runs = runs;
-        this.client = client;
         this.worker = worker;
         this.device = device;
-        this.signalEvery = signalEvery;
         this.metrics = metrics;
         this.gauges = gauges;
     }
@@ -135,8 +130,7 @@ public final class StageRunner {
         metrics.started(stage.id(), attempt.number);
         long began = System.nanoTime();
 
-        try (StageAttempt running = new StageAttempt(context, client, runs, runId, definition, manifest,
-                signalEvery.toMillis(), gauges, handover)) {
+        try (StageAttempt running = new StageAttempt(context, runs, runId, definition, manifest, gauges, handover)) {
             if (in.spec().injectsFault(stage) && !manifest.faultInjected) {
                 manifest.faultInjected = true;
                 throw ApplicationFailure.newNonRetryableFailure("fault injected into stage " + stage.id()

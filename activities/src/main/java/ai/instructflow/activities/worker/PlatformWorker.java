@@ -57,7 +57,7 @@ public final class PlatformWorker implements AutoCloseable {
         String identity = ManagementFactory.getRuntimeMXBean().getName();
         factory = WorkerFactory.newInstance(client);
         gauges = new RunGauges(metrics);
-        StageRunner runner = new StageRunner(runs, client, identity, settings.device(), settings.progressEvery(),
+        StageRunner runner = new StageRunner(runs, identity, settings.device(),
                 new StageMetrics(metrics), gauges, handover);
         LabelingActivitiesImpl labeling = new LabelingActivitiesImpl(runner, runs,
                 new LabelingClient(client, new LabelStore(runs.objects()), metrics), settings.device());
@@ -81,7 +81,8 @@ public final class PlatformWorker implements AutoCloseable {
         return WorkerOptions.newBuilder()
                 .setIdentity(identity)
                 .setMaxConcurrentActivityExecutionSize(activitySlots)
-                // heartbeats reach the service every second: cancels arrive within a step
+                // heartbeats reach the service every second: cancels arrive within a step, and the
+                // progress they carry is what the run's view shows
                 .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1))
                 // zero turns sticky execution off: a dead worker's sticky queue would otherwise hold its
                 // workflows' next tasks for good on the in-memory service

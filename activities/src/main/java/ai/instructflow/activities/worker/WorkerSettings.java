@@ -13,14 +13,13 @@ import java.util.Map;
  * <pre>
  * instructflow.worker.queues   which pools it joins: cpu, gpu or cpu,gpu     [cpu]
  * instructflow.device          the trainer's device: cpu, gpu, gpu1, ...     [cpu; gpu when the queues are gpu only]
- * instructflow.progress-ms     how often a stage signals progress            [2000]
  * instructflow.host            the address /metrics listens on               [127.0.0.1; 0.0.0.0 to be scraped from elsewhere]
  * instructflow.metrics-port    the port of /metrics, 0 for any free one      [9464]
  * instructflow.worker.shutdown-grace-seconds  how long SIGTERM waits for the running
  *                              stage to checkpoint and hand over            [90; the chart's grace period is 120]
  * </pre>
  */
-public record WorkerSettings(List<String> queues, String device, Duration progressEvery, String metricsHost,
+public record WorkerSettings(List<String> queues, String device, String metricsHost,
                              int metricsPort, Duration shutdownGrace) {
 
     public static WorkerSettings fromEnvironment() {
@@ -45,7 +44,6 @@ public record WorkerSettings(List<String> queues, String device, Duration progre
             throw new IllegalArgumentException(named(queues) + " names no pool (cpu, gpu)");
         }
         String device = settings.get("instructflow.device", pools.equals(List.of("gpu")) ? "gpu" : "cpu");
-        long progressMs = number(settings, "instructflow.progress-ms", "2000", "a number of milliseconds");
         long graceSeconds = number(settings, "instructflow.worker.shutdown-grace-seconds", "90", "a number of seconds");
         String port = "instructflow.metrics-port";
         int metricsPort;
@@ -58,7 +56,7 @@ public record WorkerSettings(List<String> queues, String device, Duration progre
             throw new IllegalArgumentException(named(port) + " must be a port number (0 for any free port), got '"
                     + settings.get(port, "") + "'");
         }
-        return new WorkerSettings(pools.stream().map(TaskQueues::of).toList(), device, Duration.ofMillis(progressMs),
+        return new WorkerSettings(pools.stream().map(TaskQueues::of).toList(), device,
                 settings.get("instructflow.host", "127.0.0.1"), metricsPort, Duration.ofSeconds(graceSeconds));
     }
 

@@ -102,7 +102,6 @@ class WorkerCrashTest {
         // an external endpoint, as the worker sees it: its keys come from configuration
         pb.environment().put("INSTRUCTFLOW_S3_ACCESS_KEY", infra.s3AccessKey());
         pb.environment().put("INSTRUCTFLOW_S3_SECRET_KEY", infra.s3SecretKey());
-        pb.environment().put("INSTRUCTFLOW_PROGRESS_MS", "500");
         pb.environment().put("INSTRUCTFLOW_METRICS_PORT", "0");
         pb.redirectErrorStream(true);
         pb.redirectOutput(new File(System.getProperty("java.io.tmpdir"), "instructflow-worker-" + log + ".log"));

@@ -22,7 +22,6 @@ import ai.instructflow.workflows.PipelineWorkflow;
 import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.RunSpecValidator;
 import ai.instructflow.workflows.RunSpecs;
-import ai.instructflow.workflows.RunState;
 import ai.instructflow.workflows.RunStatus;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageProgress;
@@ -35,7 +34,6 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowQueryException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ClientErrorException;
@@ -120,18 +118,15 @@ public class RunService {
         return view(id, true);
     }
 
-    /** {@code asked}: whether a running run's workflow is asked for its current stage and progress. */
+    /** {@code asked}: whether Temporal is asked for a running run's live progress. */
     private RunView view(String id, boolean asked) {
         RunRecord record = record(id);
-        RunState live = null;
+        Map<String, StageProgress> live = null;
         String status = record.status();
         if (asked && RunStatus.RUNNING.equals(status)) {
-            try {
-                live = platform.client().newWorkflowStub(PipelineWorkflow.class, id).state();
-            } catch (WorkflowNotFoundException e) {
+            live = LiveProgress.of(platform.client(), id).orElse(null);
+            if (live == null) {
                 status = RunStatus.INTERRUPTED;
-            } catch (WorkflowQueryException e) {
-                status = e.getCause() instanceof WorkflowNotFoundException ? RunStatus.INTERRUPTED : status;
             }
             // the run may have ended between the two reads; the registry then has the final word
             record = record(id);
@@ -142,18 +137,24 @@ public class RunService {
         }
         List<RunView.StageView> stages = new ArrayList<>();
         List<StageManifest> manifests = new ArrayList<>();
+        // the latest stage at work: the one whose manifest says running (a collect stage's queue included)
+        String current = null;
         RunSpec spec = runs().spec(id).orElse(null);
         for (Stage stage : spec == null ? List.of(Stage.values()) : spec.stages()) {
             StageManifest m = runs().stage(id, stage).orElse(null);
-            StageProgress p = live == null ? null : live.stages().get(stage.id());
+            StageProgress p = live == null ? null : live.get(stage.id());
             if (m != null) {
                 manifests.add(m);
+                if (live != null && RunStatus.RUNNING.equals(m.status)) {
+                    current = stage.id();
+                }
             }
-            QueueView queue = live != null && m != null && RunStatus.RUNNING.equals(m.status)
+            // a stage at work without heartbeated progress is serving its labeling queue
+            QueueView queue = live != null && p == null && m != null && RunStatus.RUNNING.equals(m.status)
                     ? labeling.live(id, stage.id()).map(QueueView::of).orElse(null) : null;
             stages.add(stageView(stage, m, queue != null ? collecting(stage, queue) : p, queue));
         }
-        return new RunView(record.id(), record.name(), status, live == null ? null : live.stage(), record.createdAt(),
+        return new RunView(record.id(), record.name(), status, current, record.createdAt(),
                 record.startedAt(), record.finishedAt(), record.failedStage(), record.error(), record.executions(),
                 spec, stages, summary(stages), timing(record, status, manifests));
     }

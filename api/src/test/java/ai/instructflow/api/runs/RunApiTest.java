@@ -14,6 +14,8 @@ import ai.instructflow.api.auth.TokenIssuer;
 import ai.instructflow.api.platform.Platform;
 import ai.instructflow.workflows.Stage;
 import io.quarkus.test.junit.QuarkusTest;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -147,6 +149,42 @@ class RunApiTest {
         assertEquals(checkpoint, run.getLong("stages[1].attempts[1].resumed_from_step"));
         api.as().post("/api/v1/runs/" + id + "/cancel").then().statusCode(200);
         assertEquals("cancelled", api.awaitEnd(id, Duration.ofMinutes(2)).getString("status"));
+    }
+
+    /**
+     * A stage's live step and metrics come from its heartbeats, which Temporal keeps outside the run's
+     * history: watching a run neither grows that history nor has a worker replay it. Progress sent as
+     * signals did both, four events every two seconds.
+     */
+    @Test
+    void aRunningStageShowsItsProgressWithoutAddingToTheRunsHistory() throws Exception {
+        String id = api.submit(Api.tiny("progress-e2e", 2000, ""));
+        JsonPath run = awaitSftStep(id, 1);
+        assertEquals("sft", run.getString("stage"), run.prettify());
+        assertEquals(2000, run.getLong("stages[1].total"));
+        assertTrue(!run.getMap("stages[1].metrics").isEmpty(), "the latest step's metrics: " + run.prettify());
+        int events = platform.client().fetchHistory(id).getEvents().size();
+        long step = run.getLong("stages[1].step");
+        JsonPath later = awaitSftStep(id, step + 20);
+        assertTrue(later.getLong("stages[1].step") >= step + 20, later.prettify());
+        List<HistoryEvent> history = platform.client().fetchHistory(id).getEvents();
+        assertEquals(events, history.size(),
+                "SFT stepped from " + step + " to " + later.getLong("stages[1].step") + " without a history event");
+        assertTrue(history.stream().noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED),
+                "no progress signals");
+        api.as().post("/api/v1/runs/" + id + "/cancel").then().statusCode(200);
+        assertEquals("cancelled", api.awaitEnd(id, Duration.ofMinutes(2)).getString("status"));
+    }
+
+    /** The run once its SFT stage has reached {@code step}, or as it is after a minute. */
+    private JsonPath awaitSftStep(String id, long step) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        JsonPath run = api.run(id);
+        while (run.getLong("stages[1].step") < step && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            run = api.run(id);
+        }
+        return run;
     }
 
     /** A checkpoint whose bytes changed in storage is found out by its sha256 and passed over for the one before. */
