@@ -13,8 +13,7 @@ import java.util.Optional;
 /**
  * A running run's stages as their activities last heartbeated them ({@link Heartbeat#progress}),
  * from Temporal's description of the run. The service answers a describe from its own state: no
- * worker is asked and nothing replays, so watching a run costs its training nothing to speak of,
- * however often and however many watch.
+ * worker is asked and nothing replays, however long the run's history.
  */
 final class LiveProgress {
 
@@ -22,11 +21,11 @@ final class LiveProgress {
 
     /** Stage id to progress; empty when Temporal has no such run (its service restarted without it). */
     static Optional<Map<String, StageProgress>> of(WorkflowClient client, String runId) {
-        var description = client.newUntypedWorkflowStub(runId);
+        var run = client.newUntypedWorkflowStub(runId);
         DataConverter converter = client.getOptions().getDataConverter();
         Map<String, StageProgress> out = new LinkedHashMap<>();
         try {
-            for (PendingActivityInfo activity : description.describe().getRawDescription().getPendingActivitiesList()) {
+            for (PendingActivityInfo activity : run.describe().getRawDescription().getPendingActivitiesList()) {
                 // the labeling activities heartbeat nothing; only a stage's heartbeat carries progress
                 if (!activity.hasHeartbeatDetails()) {
                     continue;

@@ -145,13 +145,13 @@ public class RunService {
             StageProgress p = live == null ? null : live.get(stage.id());
             if (m != null) {
                 manifests.add(m);
-                if (live != null && RunStatus.RUNNING.equals(m.status)) {
-                    current = stage.id();
-                }
+            }
+            boolean atWork = live != null && m != null && RunStatus.RUNNING.equals(m.status);
+            if (atWork) {
+                current = stage.id();
             }
             // a stage at work without heartbeated progress is serving its labeling queue
-            QueueView queue = live != null && p == null && m != null && RunStatus.RUNNING.equals(m.status)
-                    ? labeling.live(id, stage.id()).map(QueueView::of).orElse(null) : null;
+            QueueView queue = atWork && p == null ? labeling.live(id, stage.id()).map(QueueView::of).orElse(null) : null;
             stages.add(stageView(stage, m, queue != null ? collecting(stage, queue) : p, queue));
         }
         return new RunView(record.id(), record.name(), status, current, record.createdAt(),

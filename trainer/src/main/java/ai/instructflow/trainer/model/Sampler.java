@@ -62,7 +62,8 @@ public final class Sampler {
         int[] lengths = new int[b];
         boolean[] done = new boolean[b];
         int[][] sequence = batch.tokens();
-        try (NDScope scope = new NDScope(); KVCache cache = useCache ? new KVCache(model.config().layers(), batch.length() + budget) : null) {
+        try (NDScope scope = new NDScope();
+             KVCache cache = useCache ? new KVCache(model.config().layers(), batch.length() + budget) : null) {
             float[] logits = lastLogits(batch, cache);
             for (int step = 0; step < budget; step++) {
                 int[] next = new int[b];
