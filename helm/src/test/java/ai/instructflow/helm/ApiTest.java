@@ -87,6 +87,15 @@ class ApiTest {
     }
 
     @Test
+    void theApiListensOnItsContainerPortWhichTheProbesAndServiceFollowByName() {
+        Rendered chart = Rendered.with("api: {containerPort: 18080}");
+        Container api = Rendered.container(chart.api());
+        assertEquals(List.of(18080), api.getPorts().stream().map(p -> p.getContainerPort()).toList());
+        assertEquals("18080", chart.environment(chart.api()).get("QUARKUS_HTTP_PORT"));
+        assertEquals("http", api.getReadinessProbe().getHttpGet().getPort().getStrVal());
+    }
+
+    @Test
     void changingASettingRollsThePods() {
         String before = checksum(Rendered.defaults().api());
         String after = checksum(Rendered.of(List.of(), Map.of("s3.bucket", "another")).api());

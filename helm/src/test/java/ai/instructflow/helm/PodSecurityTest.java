@@ -106,10 +106,11 @@ class PodSecurityTest {
         Rendered defaults = Rendered.defaults();
         NetworkPolicy api = defaults.get(NetworkPolicy.class, "instructflow-api");
         assertEquals(List.of("Ingress"), api.getSpec().getPolicyTypes(), "egress is open until you list it");
-        assertEquals(8080, api.getSpec().getIngress().get(0).getPorts().get(0).getPort().getIntVal());
+        // by name: whatever number api.containerPort or a pool's metricsPort gives it
+        assertEquals("http", api.getSpec().getIngress().get(0).getPorts().get(0).getPort().getStrVal());
         NetworkPolicy worker = defaults.get(NetworkPolicy.class, "instructflow-worker");
-        assertEquals(List.of(9464), worker.getSpec().getIngress().stream().flatMap(r -> r.getPorts().stream())
-                .map(p -> p.getPort().getIntVal()).toList());
+        assertEquals(List.of("metrics"), worker.getSpec().getIngress().stream().flatMap(r -> r.getPorts().stream())
+                .map(p -> p.getPort().getStrVal()).toList());
 
         Rendered production = Rendered.production();
         NetworkPolicy prodWorker = production.get(NetworkPolicy.class, "instructflow-worker");

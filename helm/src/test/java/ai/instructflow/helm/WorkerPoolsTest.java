@@ -51,6 +51,17 @@ class WorkerPoolsTest {
     }
 
     @Test
+    void aPoolsMetricsPortIsItsContainerPortAndWhereTheWorkerListens() {
+        Rendered chart = Rendered.with("workers: [{name: a}, {name: b, metricsPort: 9465}]");
+        for (Map.Entry<String, Integer> pool : Map.of("a", 9464, "b", 9465).entrySet()) {
+            Deployment worker = chart.worker(pool.getKey());
+            assertEquals(List.of(pool.getValue()), Rendered.container(worker).getPorts().stream()
+                    .map(p -> p.getContainerPort()).toList(), pool.getKey());
+            assertEquals(pool.getValue().toString(), chart.environment(worker).get("INSTRUCTFLOW_METRICS_PORT"), pool.getKey());
+        }
+    }
+
+    @Test
     void aGpuPoolAsksForItsGpusRunsOnGpuNodesAndToleratesTheirTaint() {
         Rendered chart = Rendered.defaults();
         PodSpec gpu = chart.worker("gpu").getSpec().getTemplate().getSpec();
