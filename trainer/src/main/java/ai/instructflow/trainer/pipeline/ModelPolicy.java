@@ -8,10 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** A model with a decoding setting, as the evaluator sees it: prompts in, one line out each. */
+/**
+ * A model with a decoding setting, as the evaluator sees it: prompts in, one line out each. Prompts are
+ * answered {@link #CHUNK} at a time, each chunk with a random stream of its own drawn from the seed and
+ * the chunk's number, so that a long list split along chunks (shards on several workers) is answered
+ * exactly as it would be whole.
+ */
 public final class ModelPolicy implements Policy {
 
-    private static final int CHUNK = 256;
+    /** Rows decoded in one batch (the KV cache holds CHUNK rows). */
+    public static final int CHUNK = 256;
 
     private final GPT model;
     private final PromptFormat format;
@@ -27,16 +33,28 @@ public final class ModelPolicy implements Policy {
 
     @Override
     public List<String> complete(List<String> prompts) {
+        return complete(prompts, 0);
+    }
+
+    /** The answers to {@code prompts}, the rows of a longer list from its chunk {@code firstChunk} on. */
+    public List<String> complete(List<String> prompts, int firstChunk) {
         Sampler sampler = new Sampler(model, format);
-        Random rng = new Random(seed);
         List<String> out = new ArrayList<>(prompts.size());
-        for (int from = 0; from < prompts.size(); from += CHUNK) {
+        for (int from = 0, chunk = firstChunk; from < prompts.size(); from += CHUNK, chunk++) {
             List<int[]> batch = prompts.subList(from, Math.min(prompts.size(), from + CHUNK)).stream()
                     .map(format::prompt).toList();
-            for (int[] response : sampler.generate(batch, sampling, rng)) {
+            for (int[] response : sampler.generate(batch, sampling, new Random(chunkSeed(chunk)))) {
                 out.add(format.responseText(response));
             }
         }
         return out;
+    }
+
+    /** A chunk's stream: the seed and the chunk's number mixed (SplitMix64's constants), far from its neighbours'. */
+    private long chunkSeed(int chunk) {
+        long z = seed + (chunk + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 }

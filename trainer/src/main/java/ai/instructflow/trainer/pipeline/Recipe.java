@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -183,10 +184,55 @@ public final class Recipe {
 
     /** Step 2's comparison work before anyone ranks: K samples per prompt and the simulated labelers' calibration. */
     public Samples comparisonSamples(GPT sft, Random rng) {
+        ComparisonPlan plan = comparisonPlan(rng);
+        return comparisonSamples(plan, sample(sft, plan, 0, plan.chunks()));
+    }
+
+    /**
+     * What step 2 samples, before any sampling: the prompts drawn, each of them K times as rows (train
+     * then held out), and the seed the rows' samples come from.
+     */
+    public record ComparisonPlan(Prompts prompts, List<String> rows, long seed) {
+
+        /** The rows' chunks ({@link ModelPolicy#CHUNK} each): the units a split of the sampling is made of. */
+        public int chunks() {
+            return (rows.size() + ModelPolicy.CHUNK - 1) / ModelPolicy.CHUNK;
+        }
+    }
+
+    public ComparisonPlan comparisonPlan(Random rng) {
         Prompts drawn = new Prompts(prompts.sample(Split.TRAIN, config.comparisonPrompts(), rng),
                 prompts.sample(Split.HELD_OUT, config.heldOutComparisons(), rng));
-        List<List<String>> train = sampleK(sft, drawn.train(), rng);
-        List<List<String>> heldOut = sampleK(sft, drawn.heldOut(), rng);
+        List<String> rows = new ArrayList<>();
+        for (String p : drawn.train()) {
+            rows.addAll(Collections.nCopies(config.k(), p));
+        }
+        for (String p : drawn.heldOut()) {
+            rows.addAll(Collections.nCopies(config.k(), p));
+        }
+        return new ComparisonPlan(drawn, rows, rng.nextLong());
+    }
+
+    /**
+     * Temperature-1 samples of the SFT model for the plan's rows in chunks [fromChunk, toChunk), as
+     * the paper's comparison data; the same whichever split of the chunks makes them.
+     */
+    public List<String> sample(GPT sft, ComparisonPlan plan, int fromChunk, int toChunk) {
+        List<String> rows = plan.rows().subList(Math.min(plan.rows().size(), fromChunk * ModelPolicy.CHUNK),
+                Math.min(plan.rows().size(), toChunk * ModelPolicy.CHUNK));
+        return new ModelPolicy(sft, format, Sampler.Config.sample(1f, config.ppo().maxNewTokens()), plan.seed())
+                .complete(rows, fromChunk);
+    }
+
+    /** The plan's samples, one per row in order, as K per prompt, and the simulated labelers calibrated on them. */
+    public Samples comparisonSamples(ComparisonPlan plan, List<String> samples) {
+        if (samples.size() != plan.rows().size()) {
+            throw new IllegalArgumentException(plan.rows().size() + " rows to sample, " + samples.size() + " samples");
+        }
+        Prompts drawn = plan.prompts();
+        int k = config.k();
+        List<List<String>> train = perPrompt(samples.subList(0, drawn.train().size() * k), k);
+        List<List<String>> heldOut = perPrompt(samples.subList(drawn.train().size() * k, samples.size()), k);
         List<ResponsePair> pairs = distinctPairs(drawn.train(), train);
         // the simulated labelers' calibration means nothing where they cannot judge the prompts
         double temperature = pairs.isEmpty() ? 1.0 : LabelerPool.calibrate(pairs, LabelerPool.TARGET_AGREEMENT);
@@ -320,19 +366,10 @@ public final class Recipe {
         return out;
     }
 
-    /** K temperature-1 samples per prompt from the SFT model, as the paper's comparison data. */
-    private List<List<String>> sampleK(GPT sft, List<String> prompts, Random rng) {
-        List<String> repeated = new ArrayList<>();
-        for (String p : prompts) {
-            for (int i = 0; i < config.k(); i++) {
-                repeated.add(p);
-            }
-        }
-        List<String> flat = new ModelPolicy(sft, format, Sampler.Config.sample(1f, config.ppo().maxNewTokens()),
-                rng.nextLong()).complete(repeated);
-        List<List<String>> out = new ArrayList<>(prompts.size());
-        for (int i = 0; i < prompts.size(); i++) {
-            out.add(flat.subList(i * config.k(), (i + 1) * config.k()));
+    private static List<List<String>> perPrompt(List<String> flat, int k) {
+        List<List<String>> out = new ArrayList<>(flat.size() / k);
+        for (int i = 0; i < flat.size(); i += k) {
+            out.add(List.copyOf(flat.subList(i, i + k)));
         }
         return out;
     }
