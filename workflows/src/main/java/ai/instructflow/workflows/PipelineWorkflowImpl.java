@@ -18,7 +18,9 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -29,6 +31,9 @@ import java.util.function.Function;
  * clocks, no randomness; every stage is an activity and history carries only references.
  */
 public class PipelineWorkflowImpl implements PipelineWorkflow {
+
+    /** The version marker of a queue's tasks generated in shards: pipelines started before it replay without them. */
+    static final String SHARDED_TASKS = "sharded-tasks";
 
     private Stage current;
 
@@ -85,6 +90,9 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                                 BiFunction<StageActivities, StageInput, StageResult> build) {
         current = stage;
         LabelingActivities labeling = Workflow.newActivityStub(LabelingActivities.class, options(spec, stage));
+        if (Workflow.getVersion(SHARDED_TASKS, Workflow.DEFAULT_VERSION, 1) == 1) {
+            generate(spec, stage, in, labeling.plan(in, stage.id()));
+        }
         QueueSpec queue = labeling.open(in, stage.id());
         if (queue == null) {
             return stage(spec, stage, a -> build.apply(a, in));
@@ -104,6 +112,21 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         }
         QueueState collected = served.get();
         return stage(spec, stage, a -> build.apply(a, in.withLabeling(collected)));
+    }
+
+    /**
+     * The material a new queue's tasks are made from (K SFT samples per prompt), in shards that run at
+     * once on the model workers: any worker of the pool takes any shard, and one lost mid-shard loses
+     * only that shard, which Temporal retries elsewhere.
+     */
+    private static void generate(RunSpec spec, Stage stage, StageInput in, int shards) {
+        LabelingActivities generators = Workflow.newActivityStub(LabelingActivities.class,
+                ActivityOptions.newBuilder(options(spec, stage)).setTaskQueue(spec.modelTaskQueue()).build());
+        List<Promise<Void>> made = new ArrayList<>();
+        for (int shard = 0; shard < shards; shard++) {
+            made.add(Async.procedure(generators::generate, in, stage.id(), shard, shards));
+        }
+        Promise.allOf(made).get();
     }
 
     /** The simulated labelers keep at it while the queue is open, heartbeating as they go. */

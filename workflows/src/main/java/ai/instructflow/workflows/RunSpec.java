@@ -142,7 +142,12 @@ public record RunSpec(String name, String preset, String baseCheckpoint, String 
 
     /** The queue of a stage: model stages follow {@code resources}, collection stays on CPU. */
     public String taskQueue(Stage stage) {
-        return stage.usesModel() ? TaskQueues.of(resources) : TaskQueues.CPU;
+        return stage.usesModel() ? modelTaskQueue() : TaskQueues.CPU;
+    }
+
+    /** Where work that runs a model goes (the model stages, a queue's sampling shards): the pool of {@code resources}. */
+    public String modelTaskQueue() {
+        return TaskQueues.of(resources);
     }
 
     public StageRuntime runtime(Stage stage) {

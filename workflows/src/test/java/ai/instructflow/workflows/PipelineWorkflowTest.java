@@ -16,6 +16,8 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,12 +37,14 @@ class PipelineWorkflowTest {
     private TestWorkflowEnvironment env;
     private FakeStages stages;
     private FakeRunActivities runs;
+    private NoLabeling labeling;
 
     @BeforeEach
     void start() {
         env = TestWorkflowEnvironment.newInstance();
         stages = new FakeStages();
         runs = new FakeRunActivities();
+        labeling = new NoLabeling();
     }
 
     @AfterEach
@@ -53,7 +57,7 @@ class PipelineWorkflowTest {
         Worker worker = env.newWorker(TaskQueues.CPU, WorkerOptions.newBuilder()
                 .setMaxHeartbeatThrottleInterval(Duration.ofMillis(50)).build());
         worker.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
-        worker.registerActivitiesImplementations(stages, runs, new NoLabeling());
+        worker.registerActivitiesImplementations(stages, runs, labeling);
         env.start();
     }
 
@@ -77,6 +81,19 @@ class PipelineWorkflowTest {
                         List.of("sft", "collect-comparisons", "rm"), List.of("sft", "collect-comparisons", "rm", "ppo")),
                 stages.calls.stream().map(FakeStages.Call::inputs).toList());
         assertEquals(List.of(new FakeRunActivities.Finish("order", RunStatus.SUCCEEDED, null, null)), runs.finished);
+    }
+
+    @Test
+    void aQueuesTasksAreGeneratedInShardsOnTheModelPoolBeforeTheStageGoesOn() throws Exception {
+        labeling.shards = 3;
+        env.newWorker(TaskQueues.GPU).registerActivitiesImplementations(stages, labeling);
+        startWorker();
+        workflow("shards").run(spec(", \"resources\": \"gpu\""));
+        assertEquals(List.of(0, 1, 2), labeling.generated.stream().map(NoLabeling.Generated::shard).sorted().toList());
+        assertEquals(Set.of(new NoLabeling.Generated("collect-comparisons", 0, 3, TaskQueues.GPU)),
+                labeling.generated.stream().map(g -> new NoLabeling.Generated(g.stage(), 0, g.count(), g.taskQueue()))
+                        .collect(Collectors.toSet()), "each shard of 3, on the model pool's queue");
+        assertEquals(ORDER, stages.calls.stream().map(FakeStages.Call::stage).toList());
     }
 
     @Test

@@ -21,7 +21,7 @@ public final class DemonstrationTasks implements TaskKind<Demonstration> {
     }
 
     @Override
-    public QueueTasks makeTasks(TaskSource source) {
+    public QueueTasks makeTasks(TaskSource source, List<String> generated) {
         Recipe.Prompts prompts = source.recipe().demonstrationPrompts(source.random());
         List<LabelingTask> tasks = new ArrayList<>();
         prompts.train().forEach(p -> tasks.add(new LabelingTask(0, LabelingTask.TRAIN, p, null)));

@@ -1,6 +1,7 @@
 package ai.instructflow.activities.labeling;
 
 import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.activities.stages.JsonLines;
 import ai.instructflow.activities.storage.ObjectStore;
 import ai.instructflow.workflows.labeling.LabelBatch;
@@ -18,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -28,6 +30,8 @@ import java.util.TreeSet;
  *   {prefix}tasks.jsonl                      the tasks, one per line
  *   {prefix}labels/{labeler}/{submission}.jsonl   each submission's labels, written before the queue counts them
  *   {prefix}accepted/{chunk}.jsonl           the submissions the queue counted, in order
+ *   {prefix}shards/{shard}-of-{count}.jsonl  what one shard generated for the tasks, until they are made
+ *   {prefix}shards/{shard}-of-{count}.json   who generated it, when: kept in the stage's manifest once they are
  * </pre>
  */
 public final class LabelStore {
@@ -65,6 +69,49 @@ public final class LabelStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A shard as stored: its generated lines and the record of who made them. */
+    public record StoredShard(List<String> lines, StageManifest.Shard made) {}
+
+    /** One shard's generated lines, then its record: a shard with a record is whole (each object is written whole). */
+    public void putShard(String prefix, StoredShard stored) {
+        StageManifest.Shard made = stored.made();
+        String key = shardKey(prefix, made.shard(), made.count());
+        objects.put(key + "l", out -> {
+            for (String line : stored.lines()) {
+                JsonLines.write(out, line);
+            }
+        }, JSONL);
+        try {
+            objects.put(key, RunStore.JSON.writeValueAsBytes(made), "application/json");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public boolean hasShard(String prefix, int shard, int count) {
+        return objects.exists(shardKey(prefix, shard, count));
+    }
+
+    /** A shard a worker stored. */
+    public Optional<StoredShard> shard(String prefix, int shard, int count) {
+        String key = shardKey(prefix, shard, count);
+        if (!objects.exists(key)) {
+            return Optional.empty();
+        }
+        return Optional.of(new StoredShard(readLines(key + "l", String.class),
+                objects.read(key, in -> RunStore.JSON.readValue(in, StageManifest.Shard.class))));
+    }
+
+    /** The shards are in the tasks now. */
+    public void deleteShards(String prefix) {
+        objects.list(prefix + "shards/").forEach(objects::delete);
+    }
+
+    /** The record's key; the lines' is the same with an "l" (.jsonl). */
+    private static String shardKey(String prefix, int shard, int count) {
+        return prefix + "shards/" + shard + "-of-" + count + ".json";
     }
 
     public QueueMeta meta(String prefix) {

@@ -2,6 +2,7 @@ package ai.instructflow.activities.labeling;
 
 import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.activities.stages.Artifacts;
 import ai.instructflow.activities.stages.CollectStage;
 import ai.instructflow.activities.stages.PipelineStage;
@@ -59,24 +60,56 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
     }
 
     @Override
-    public QueueSpec open(StageInput in, String stageId) {
-        Stage stage = Stage.of(stageId).orElseThrow(() -> new IllegalArgumentException("no stage " + stageId));
-        if (!(PipelineStages.of(stage) instanceof CollectStage<?> collect)) {
-            throw new IllegalArgumentException("stage " + stageId + " collects no labels");
+    public int plan(StageInput in, String stageId) {
+        CollectStage<?> collect = collectStage(stageId);
+        if (collect.queue(in.spec()) == null) {
+            return 0;
         }
+        String hash = runner.begin(in, collect);
+        if (hash == null || store.exists(prefix(in, collect, hash))) {
+            return 0;
+        }
+        return collect.taskKind().shards(source(in, collect.stage(), TrainerSettings.recipe(in.spec(), device, objects)));
+    }
+
+    @Override
+    public void generate(StageInput in, String stageId, int shard, int count) {
+        CollectStage<?> collect = collectStage(stageId);
+        String prefix = prefix(in, collect, runner.inputsHash(in, collect));
+        if (store.exists(prefix) || store.hasShard(prefix, shard, count)) {
+            return;  // the tasks are made, or an earlier attempt stored this shard
+        }
+        ActivityExecutionContext context = Activity.getExecutionContext();
+        try (HeartbeatTicker beating = new HeartbeatTicker(context)) {
+            Recipe recipe = TrainerSettings.recipe(in.spec(), device, objects);
+            store.putShard(prefix, makeShard(in, collect.stage(), collect.taskKind(), recipe, shard, count,
+                    runner.worker(), context.getInfo().getAttempt()));
+        }
+    }
+
+    private LabelStore.StoredShard makeShard(StageInput in, Stage stage, TaskKind<?> kind, Recipe recipe, int shard,
+                                             int count, String worker, int attempt) {
+        long started = System.nanoTime();
+        List<String> lines = kind.generate(source(in, stage, recipe), shard, count);
+        return new LabelStore.StoredShard(lines, new StageManifest.Shard(shard, count, worker, attempt,
+                (System.nanoTime() - started) / 1e9, lines.size()));
+    }
+
+    @Override
+    public QueueSpec open(StageInput in, String stageId) {
+        CollectStage<?> collect = collectStage(stageId);
         QueueSettings settings = collect.queue(in.spec());
         if (settings == null) {
             return null;  // the run imports this stage's dataset
         }
-        String hash = runner.begin(in, collect);
+        String hash = runner.collecting(in, collect);
         if (hash == null) {
             return null;
         }
-        // one folder per stage identity: a resume finds its tasks and labels, new inputs start afresh
-        String prefix = RunStore.stagePrefix(in.runId(), stage) + "labeling/" + hash.substring(0, 16) + "/";
+        String prefix = prefix(in, collect, hash);
         if (!store.exists(prefix)) {
             try (HeartbeatTicker beating = new HeartbeatTicker(Activity.getExecutionContext())) {
-                createTasks(in, stage, collect.taskKind(), prefix);
+                createTasks(in, collect.stage(), collect.taskKind(), prefix);
             }
         }
         QueueMeta meta = store.meta(prefix);
@@ -85,6 +118,19 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
                 settings.ties(), settings.leaseMinutes() * 60L,
                 System.currentTimeMillis() + settings.deadlineMinutes() * 60_000L, collect.simulated(in.spec()),
                 admission(in, collect), LabelingQueues.HISTORY_LIMIT, ledger(prefix, meta.tasks()));
+    }
+
+    private static CollectStage<?> collectStage(String stageId) {
+        Stage stage = Stage.of(stageId).orElseThrow(() -> new IllegalArgumentException("no stage " + stageId));
+        if (!(PipelineStages.of(stage) instanceof CollectStage<?> collect)) {
+            throw new IllegalArgumentException("stage " + stageId + " collects no labels");
+        }
+        return collect;
+    }
+
+    /** One folder per stage identity: a resume finds its tasks and labels, new inputs start afresh. */
+    private static String prefix(StageInput in, CollectStage<?> collect, String hash) {
+        return RunStore.stagePrefix(in.runId(), collect.stage()) + "labeling/" + hash.substring(0, 16) + "/";
     }
 
     /** A queue with a group admits only that group, less everyone who labeled this run's training data. */
@@ -150,19 +196,43 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
         }
     }
 
+    /**
+     * The queue's tasks, from its shards' generated material (made here where no worker stored a shard:
+     * a workflow from before shards, or a shard's activity that gave up), shuffled and numbered.
+     */
     private void createTasks(StageInput in, Stage stage, TaskKind<?> kind, String prefix) {
         Recipe recipe = TrainerSettings.recipe(in.spec(), device, objects);
-        Random rng = StageSeeds.random(in.spec().seed(), stage);
-        TaskKind.QueueTasks made = kind.makeTasks(new TaskSource(recipe, rng, () -> policy(in, Stage.SFT, recipe),
-                () -> policy(in, in.spec().policyStage(), recipe), in.spec().policyStage()));
+        int count = kind.shards(source(in, stage, recipe));
+        int attempt = Activity.getExecutionContext().getInfo().getAttempt();
+        List<String> generated = new ArrayList<>();
+        List<StageManifest.Shard> shards = new ArrayList<>();
+        for (int shard = 0; shard < count; shard++) {
+            int s = shard;
+            LabelStore.StoredShard stored = store.shard(prefix, s, count)
+                    .orElseGet(() -> makeShard(in, stage, kind, recipe, s, count, runner.worker(), attempt));
+            generated.addAll(stored.lines());
+            shards.add(stored.made());
+        }
+        TaskSource source = source(in, stage, recipe);
+        TaskKind.QueueTasks made = kind.makeTasks(source, generated);
         List<LabelingTask> tasks = new ArrayList<>(made.tasks());
         // held-out tasks mixed in, so a queue that ends at its quota or deadline still has some to measure on
-        Collections.shuffle(tasks, rng);
+        Collections.shuffle(tasks, source.random());
         List<LabelingTask> numbered = new ArrayList<>(tasks.size());
         for (int i = 0; i < tasks.size(); i++) {
             numbered.add(tasks.get(i).numbered(i));
         }
         store.create(prefix, made.meta(), numbered);
+        if (count > 0) {
+            runner.recordShards(in, PipelineStages.of(stage), shards);
+            store.deleteShards(prefix);
+        }
+    }
+
+    /** What a kind makes tasks from, its random stream from the start: every shard and the tasks draw the same prompts. */
+    private TaskSource source(StageInput in, Stage stage, Recipe recipe) {
+        return new TaskSource(recipe, StageSeeds.random(in.spec().seed(), stage), () -> policy(in, Stage.SFT, recipe),
+                () -> policy(in, in.spec().policyStage(), recipe), in.spec().policyStage());
     }
 
     private GPT policy(StageInput in, Stage stage, Recipe recipe) {

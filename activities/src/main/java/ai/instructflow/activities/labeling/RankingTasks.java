@@ -15,9 +15,13 @@ import java.util.Set;
 
 /**
  * Ranking tasks: a prompt and K samples of the SFT policy, ranked best first (InstructGPT section
- * 3.2); ties only where the queue allows them or two responses are the same text.
+ * 3.2); ties only where the queue allows them or two responses are the same text. The samples are
+ * generated in shards along the sampler's chunks, so any split of them gives the same tasks.
  */
 public final class RankingTasks implements TaskKind<Comparison> {
+
+    /** At most this many shards: enough for a pool of that many workers, each loading the SFT model once. */
+    static final int MAX_SHARDS = 8;
 
     @Override
     public LabelingKind kind() {
@@ -25,12 +29,23 @@ public final class RankingTasks implements TaskKind<Comparison> {
     }
 
     @Override
-    public QueueTasks makeTasks(TaskSource source) {
-        Recipe recipe = source.recipe();
-        Recipe.Samples samples;
+    public int shards(TaskSource source) {
+        return Math.min(MAX_SHARDS, source.recipe().comparisonPlan(source.random()).chunks());
+    }
+
+    @Override
+    public List<String> generate(TaskSource source, int shard, int count) {
+        Recipe.ComparisonPlan plan = source.recipe().comparisonPlan(source.random());
+        int chunks = plan.chunks();
         try (GPT sft = source.sft().get()) {
-            samples = recipe.comparisonSamples(sft, source.random());
+            return source.recipe().sample(sft, plan, shard * chunks / count, (shard + 1) * chunks / count);
         }
+    }
+
+    @Override
+    public QueueTasks makeTasks(TaskSource source, List<String> generated) {
+        Recipe recipe = source.recipe();
+        Recipe.Samples samples = recipe.comparisonSamples(recipe.comparisonPlan(source.random()), generated);
         List<LabelingTask> tasks = new ArrayList<>();
         add(tasks, LabelingTask.TRAIN, samples.prompts().train(), samples.train());
         add(tasks, LabelingTask.HELD_OUT, samples.prompts().heldOut(), samples.heldOut());

@@ -20,8 +20,25 @@ public interface TaskKind<R> {
 
     LabelingKind kind();
 
-    /** The tasks of a new queue (unnumbered; the caller shuffles and numbers them) and what the folder says about them. */
-    QueueTasks makeTasks(TaskSource source);
+    /**
+     * How many shards the material a new queue's tasks are made from is generated in (a ranking queue's
+     * K samples per prompt), each a separate activity that any worker of the pool may take; 0 where the
+     * kind generates nothing.
+     */
+    default int shards(TaskSource source) {
+        return 0;
+    }
+
+    /** Shard {@code shard} of {@code count} of that material, as lines of text. */
+    default List<String> generate(TaskSource source, int shard, int count) {
+        throw new UnsupportedOperationException(kind() + " tasks are made from nothing generated");
+    }
+
+    /**
+     * The tasks of a new queue (unnumbered; the caller shuffles and numbers them) and what the folder
+     * says about them, from {@code generated}: every shard's lines in shard order (none where there are no shards).
+     */
+    QueueTasks makeTasks(TaskSource source, List<String> generated);
 
     /** Every reason {@code label} is not a valid answer to {@code task}, by field. */
     void check(QueueSpec queue, LabelingTask task, Label label, List<FieldError> errors);

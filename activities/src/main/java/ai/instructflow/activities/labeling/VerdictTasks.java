@@ -31,7 +31,7 @@ public final class VerdictTasks implements TaskKind<Verdict> {
     }
 
     @Override
-    public QueueTasks makeTasks(TaskSource source) {
+    public QueueTasks makeTasks(TaskSource source, List<String> generated) {
         Recipe.HeldOutAnswers answers;
         try (GPT sft = source.sft().get(); GPT ppo = source.policy().get()) {
             answers = source.recipe().heldOutAnswers(ppo, sft, source.random());

@@ -36,6 +36,8 @@ public final class StageManifest {
     /** Why the stage's loop ended before its last step, and what it handed on instead (PPO's reward-hacking guard). */
     public EarlyStop earlyStop;
     public boolean faultInjected;
+    /** The shards a collect stage's tasks were generated in, each by whichever worker took it. */
+    public List<Shard> shards;
     /** When this execution's labeling queue opened, and how long it took to close (collect stages). */
     public String labelingStartedAt;
     public Double labelingSeconds;
@@ -55,6 +57,13 @@ public final class StageManifest {
         public List<String> corruptCheckpoints;
         public String error;
     }
+
+    /**
+     * One shard of the material a queue's tasks were made from: {@code shard} of {@code count}, generated
+     * by {@code worker} in its activity's attempt {@code attempt} (the queue's open, where no shard
+     * activity stored it), {@code lines} lines in {@code seconds}.
+     */
+    public record Shard(int shard, int count, String worker, int attempt, double seconds, int lines) {}
 
     public StageManifest() {}
 

@@ -93,6 +93,38 @@ public final class StageRunner {
         return id.hash();
     }
 
+    /**
+     * {@link #begin}'s answer for a stage that begin already recorded as collecting under these inputs
+     * (a queue opened after its tasks' shards were generated), leaving its labeling clock running from
+     * then; where none did, begin's.
+     */
+    public String collecting(StageInput in, PipelineStage definition) {
+        Identity id = Identity.of(in, definition);
+        StageManifest recorded = runs.stage(in.runId(), definition.stage()).orElse(null);
+        if (recorded != null && RunStatus.RUNNING.equals(recorded.status) && id.hash().equals(recorded.inputsHash)
+                && recorded.labelingStartedAt != null && recorded.labelingSeconds == null) {
+            return id.hash();
+        }
+        return begin(in, definition);
+    }
+
+    /** Records, on a collect stage's manifest, the shards its queue's tasks were generated in. */
+    public void recordShards(StageInput in, PipelineStage definition, List<StageManifest.Shard> shards) {
+        StageManifest manifest = runs.stage(in.runId(), definition.stage()).orElseThrow();
+        manifest.shards = List.copyOf(shards);
+        runs.save(in.runId(), manifest);
+    }
+
+    /** This worker's identity, as its attempts name it. */
+    public String worker() {
+        return worker;
+    }
+
+    /** The hash of a stage's inputs and settings, which names its labeling folder; nothing is recorded. */
+    public String inputsHash(StageInput in, PipelineStage definition) {
+        return Identity.of(in, definition).hash();
+    }
+
     public StageResult run(StageInput in, PipelineStage definition) {
         Stage stage = definition.stage();
         String runId = in.runId();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.instructflow.activities.TrainerSettings;
+import ai.instructflow.activities.labeling.LabelStore;
 import ai.instructflow.activities.registry.RunRecord;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
@@ -18,12 +20,16 @@ import ai.instructflow.activities.storage.StorageConfig;
 import ai.instructflow.infra.InfraSettings;
 import ai.instructflow.infra.Infrastructure;
 import ai.instructflow.infra.TemporalConnection;
+import ai.instructflow.trainer.model.GPT;
+import ai.instructflow.trainer.pipeline.Recipe;
+import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.workflows.Artifact;
 import ai.instructflow.workflows.PipelineWorkflow;
 import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.RunStatus;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageResult;
+import ai.instructflow.workflows.StageSeeds;
 import ai.instructflow.workflows.TaskQueues;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -32,6 +38,8 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -116,6 +124,41 @@ class PipelineRunTest {
             assertEquals(reran ? null : id, m.reusedFrom, stage.id());
             assertEquals(reran, !m.attempts.isEmpty(), stage.id() + (reran ? " ran again" : " was reused"));
         }
+    }
+
+    @Test
+    void theComparisonTasksGeneratedInShardsHoldTheSamplesTheRecipeDrawsWhole() {
+        String id = submit(TinyRuns.spec("sharded", "{}"));
+        client.newUntypedWorkflowStub(id).getResult(StageResult.class);
+        RunSpec spec = runs.spec(id).orElseThrow();
+        StageManifest comparisons = runs.stage(id, Stage.COLLECT_COMPARISONS).orElseThrow();
+        // 80 prompts x K=4: 320 rows, two chunks of the sampler, two shards, both stored by this process's worker
+        String worker = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+        assertEquals(List.of("0 of 2 by " + worker + ": 256", "1 of 2 by " + worker + ": 64"), comparisons.shards.stream()
+                .map(s -> s.shard() + " of " + s.count() + " by " + s.worker() + ": " + s.lines()).toList());
+        List<String> folders = runs.objects().folders(RunStore.stagePrefix(id, Stage.COLLECT_COMPARISONS) + "labeling/");
+        assertEquals(1, folders.size());
+        assertTrue(runs.objects().list(folders.get(0) + "shards/").isEmpty(), "the shards are in the tasks now");
+
+        Recipe recipe = TrainerSettings.recipe(spec, "cpu", runs.objects());
+        Artifact model = runs.stage(id, Stage.SFT).orElseThrow().artifacts.stream()
+                .filter(a -> a.name().equals("model")).findFirst().orElseThrow();
+        Recipe.Samples whole;
+        try (GPT sft = new Artifacts(runs.objects()).load(model, Checkpoint::read).model("policy/", recipe.device())) {
+            whole = recipe.comparisonSamples(sft, StageSeeds.random(spec.seed(), Stage.COLLECT_COMPARISONS));
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < whole.prompts().train().size(); i++) {
+            expected.add(whole.prompts().train().get(i) + " -> " + whole.train().get(i));
+        }
+        for (int i = 0; i < whole.prompts().heldOut().size(); i++) {
+            expected.add(whole.prompts().heldOut().get(i) + " -> " + whole.heldOut().get(i));
+        }
+        List<String> tasks = new ArrayList<>(new LabelStore(runs.objects()).tasks(folders.get(0)).stream()
+                .map(t -> t.prompt() + " -> " + t.responses()).toList());
+        Collections.sort(expected);
+        Collections.sort(tasks);
+        assertEquals(expected, tasks);
     }
 
     @Test

@@ -320,7 +320,7 @@ public class RunService {
         return new RunView.StageView(stage.id(), status, livelier ? p.step() : 0, livelier ? p.total() : 0,
                 livelier ? p.metrics() : (m == null ? Map.of() : m.metrics), attempts,
                 m == null ? null : m.reusedFrom, m == null ? null : m.checkpointStep, m == null ? List.of() : m.artifacts,
-                queue, m == null ? null : m.earlyStop);
+                queue, m == null ? null : m.shards, m == null ? null : m.earlyStop);
     }
 
     /** The numbers a person looks at first, under the summary names their stages give them, once those stages succeeded. */

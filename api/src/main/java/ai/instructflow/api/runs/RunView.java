@@ -1,5 +1,6 @@
 package ai.instructflow.api.runs;
 
+import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.api.labeling.QueueView;
 import ai.instructflow.trainer.ppo.EarlyStop;
 import ai.instructflow.workflows.Artifact;
@@ -17,12 +18,13 @@ public record RunView(String id, String name, String status, String stage, Strin
     /**
      * One stage: status, attempts with timings, progress (step of total), latest metrics, artifacts;
      * while a collect stage's queue is open, the queue (progress is then labeled tasks of the quota);
-     * why its loop stopped early, if it did (PPO's reward-hacking guard).
+     * the shards its queue's tasks were generated in, by which worker; why its loop stopped early, if
+     * it did (PPO's reward-hacking guard).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record StageView(String stage, String status, long step, long total, Map<String, Double> metrics,
                             List<Attempt> attempts, String reusedFrom, Long checkpointStep, List<Artifact> artifacts,
-                            QueueView labeling, EarlyStop earlyStop) {}
+                            QueueView labeling, List<StageManifest.Shard> shards, EarlyStop earlyStop) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Attempt(int number, String worker, String status, String startedAt, String finishedAt, Double seconds,

@@ -9,6 +9,19 @@ import java.util.List;
 public interface LabelingActivities {
 
     /**
+     * Records a collect stage as collecting and says in how many shards its new queue's tasks want
+     * material generated ({@link #generate}, before {@link #open}); 0 when there is none to generate:
+     * no queue, its tasks exist, or its kind makes them from nothing generated.
+     */
+    int plan(StageInput input, String stage);
+
+    /**
+     * Generates shard {@code shard} of {@code count} of a new queue's material (a ranking queue's SFT
+     * samples) and stores it beside the queue's tasks-to-be; a stored shard is kept.
+     */
+    void generate(StageInput input, String stage, int shard, int count);
+
+    /**
      * Writes a collect stage's tasks to object storage (or finds the ones an earlier attempt wrote)
      * and returns its queue, with what was already collected; null when the stage needs no labeling:
      * its outputs exist, or the run imports a dataset instead.

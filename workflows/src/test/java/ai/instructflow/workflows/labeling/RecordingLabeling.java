@@ -13,6 +13,16 @@ final class RecordingLabeling implements LabelingActivities {
     final List<Chunk> chunks = Collections.synchronizedList(new ArrayList<>());
 
     @Override
+    public int plan(StageInput input, String stage) {
+        throw new AssertionError("the queue plans no other");
+    }
+
+    @Override
+    public void generate(StageInput input, String stage, int shard, int count) {
+        throw new AssertionError("the queue generates nothing");
+    }
+
+    @Override
     public QueueSpec open(StageInput input, String stage) {
         throw new AssertionError("the queue never opens another");
     }
