@@ -178,9 +178,10 @@ class RunPageTest {
     @Test
     void aPpoTheGuardStoppedSaysWhyInItsRecordAndOnItsPage() throws InterruptedException {
         finishedRun();
-        // the finished run's SFT and RM through the cache; a KL budget that the second iteration passes
+        // the finished run's SFT and RM through the cache; a KL budget that the second iteration passes, at a policy
+        // learning rate that moves the policy off SFT by far more than the KL estimate's noise over 32 rollouts
         String spec = Api.tiny("page-guard", SFT_STEPS, ", \"cache\": true").replace("\"checkpoint_every\": 1}",
-                "\"checkpoint_every\": 1, \"guard\": {\"kl_budget\": 0.0001, \"patience\": 1}}");
+                "\"checkpoint_every\": 1, \"policy_lr\": 1e-3, \"guard\": {\"kl_budget\": 0.0001, \"patience\": 1}}");
         String id = api.submit(spec);
         JsonPath run = api.awaitEnd(id, Duration.ofMinutes(5));
         assertEquals("succeeded", run.getString("status"), run.prettify());
