@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -29,8 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
  * rendered with values that point at a Temporal service and an S3 server running as processes of their own
  * ({@code dev-temporal}, {@code dev-s3}) and at an identity provider's key, run by {@code podman kube play}: the API
  * and two worker pools, each pod in its own network namespace, nothing embedded. A tiny run goes in through the API
- * pod; the worker running SFT is killed (SIGKILL) after SFT's first checkpoint, and the run succeeds with SFT resumed
- * from that checkpoint by the other pool's worker. Needs podman, runc and debootstrap, as root ({@code ./instructflow
+ * pod; the worker running SFT is killed (SIGKILL) after SFT's first checkpoint and started again, as a Deployment
+ * replaces a pod, and the run succeeds with SFT resumed from that checkpoint by the other pool's worker and the
+ * comparisons' SFT samples generated in shards by both. Needs podman, runc and debootstrap, as root ({@code ./instructflow
  * test} installs them). Unlike a cluster, podman 4.3 publishes each pod's container ports on the host (hence free
  * ports for the API and each pool) and makes an emptyDir a named volume that the pods share.
  */
@@ -40,11 +44,14 @@ class PodTopologyIT {
     private static final Path WORK = Path.of("target/topology").toAbsolutePath();
     /** How the pods reach the host's processes (podman writes it into every pod's /etc/hosts). */
     private static final String HOST = "host.containers.internal";
-    /** SFT long enough to be caught between checkpoints; its heartbeat short, so a dead worker's attempt times out soon. */
+    /**
+     * SFT long enough to be caught between checkpoints and to outlast a worker's restart, its heartbeat short so a dead
+     * worker's attempt times out soon; comparisons enough for six sampling shards, so that both workers take some.
+     */
     private static final String RUN = """
             {"name": "pod-topology", "preset": "tiny", "seed": 3, "demonstrations": {"count": 200},
-             "sft": {"steps": 300, "batch_size": 16, "lr": 2e-3, "checkpoint_every": 10},
-             "comparisons": {"prompts": 60, "held_out": 20, "k": 4, "labelers": 4},
+             "sft": {"steps": 600, "batch_size": 16, "lr": 2e-3, "checkpoint_every": 10},
+             "comparisons": {"prompts": 300, "held_out": 60, "k": 4, "labelers": 4},
              "rm": {"steps": 10, "batch_size": 8, "lr": 5e-4, "checkpoint_every": 5},
              "ppo": {"iterations": 4, "prompts": 100, "rollout_batch": 32, "minibatch": 16, "epochs": 2,
                      "max_new_tokens": 24, "checkpoint_every": 1},
@@ -93,7 +100,19 @@ class PodTopologyIT {
                                     && last(sft).path("status").asString("").equals("running"));
                     long checkpointed = running.path("checkpoint_step").asLong();
                     String killed = last(running).path("worker").asString();  // pid@pod: the pod's hostname
-                    podman.kill(killed.substring(killed.indexOf('@') + 1) + "-worker");
+                    String pod = killed.substring(killed.indexOf('@') + 1);
+                    podman.kill(pod + "-worker");
+                    await("SFT resumed by the other worker", Duration.ofMinutes(2), () -> sft(get(api + "/api/v1/runs/" + id, admin)),
+                            sft -> last(sft).path("status").asString("").equals("running")
+                                    && !last(sft).path("worker").asString("").equals(killed));
+                    // then, as a Deployment replaces a lost pod, the killed worker's is back before SFT ends, to take shards
+                    podman.restart(pod);
+                    for (int port : pools.values()) {
+                        await("both workers serving again", Duration.ofMinutes(2),
+                                () -> get("http://127.0.0.1:" + port + "/-/healthy", null), body -> true);
+                    }
+                    assertEquals("running", sft(get(api + "/api/v1/runs/" + id, admin)).path("status").asString(),
+                            "SFT outlasted the worker's restart, so both workers are there for the comparisons' shards");
 
                     JsonNode run = await("the run ended", Duration.ofMinutes(10), () -> get(api + "/api/v1/runs/" + id, admin),
                             r -> List.of("succeeded", "failed", "cancelled").contains(r.path("status").asString("")));
@@ -107,10 +126,17 @@ class PodTopologyIT {
                     assertTrue(finished.path("worker").asString().contains("-worker-"), finished.toString());
                     assertTrue(finished.path("resumed_from_step").asLong() >= checkpointed,
                             "resumed from step " + finished.path("resumed_from_step") + ", a checkpoint at " + checkpointed + " existed");
+                    // the comparisons' SFT samples, generated in shards: each worker took one
+                    Set<String> shardWorkers = new TreeSet<>();
+                    stage(run, "collect-comparisons").path("shards").forEach(s -> shardWorkers.add(s.path("worker").asString()));
+                    assertEquals(Set.of(killed, finished.path("worker").asString()), shardWorkers,
+                            "the shards' workers: " + stage(run, "collect-comparisons").path("shards"));
+                    Map<String, Integer> shardsBy = new TreeMap<>();
+                    stage(run, "collect-comparisons").path("shards").forEach(s -> shardsBy.merge(s.path("worker").asString(), 1, Integer::sum));
                     System.out.printf("pod topology: %s killed in SFT at checkpoint %d; %s resumed it from step %d "
-                                    + "(attempt %d); the run succeeded, wall %s s%n", killed, checkpointed,
-                            finished.path("worker").asString(), finished.path("resumed_from_step").asLong(),
-                            finished.path("number").asInt(), run.path("timing").path("wall_seconds"));
+                                    + "(attempt %d); comparison shards by worker %s; the run succeeded, wall %s s%n", killed,
+                            checkpointed, finished.path("worker").asString(), finished.path("resumed_from_step").asLong(),
+                            finished.path("number").asInt(), shardsBy, run.path("timing").path("wall_seconds"));
                 } finally {
                     for (String container : podman.containers()) {
                         if (container.startsWith(release)) {
@@ -177,8 +203,12 @@ class PodTopologyIT {
     }
 
     private static JsonNode sft(JsonNode run) {
+        return stage(run, "sft");
+    }
+
+    private static JsonNode stage(JsonNode run, String id) {
         for (JsonNode stage : run.path("stages")) {
-            if (stage.path("stage").asString("").equals("sft")) {
+            if (stage.path("stage").asString("").equals(id)) {
                 return stage;
             }
         }

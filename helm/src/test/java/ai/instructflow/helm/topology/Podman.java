@@ -33,9 +33,20 @@ final class Podman {
         run(List.of("kube", "down", manifests.toString()), null);
     }
 
-    /** SIGKILL to a container: the process ends without a word, as when a node dies. */
+    /** SIGKILL to a container: the process ends without a word, as when a node dies; returns once it has. */
     void kill(String container) {
         run(List.of("kill", container), null);
+        run(List.of("wait", container), null);
+    }
+
+    /**
+     * Starts a pod whose container was killed, as a Deployment replaces a lost pod. The pod is stopped first: a kube
+     * play pod stops its infra container once its last container has exited, which, coming late, would stop the
+     * restarted one again.
+     */
+    void restart(String pod) {
+        run(List.of("pod", "stop", "--time", "0", pod), null);
+        run(List.of("pod", "start", pod), null);
     }
 
     String logs(String container) {
