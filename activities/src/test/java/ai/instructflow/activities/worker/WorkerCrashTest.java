@@ -1,6 +1,7 @@
 package ai.instructflow.activities.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.instructflow.activities.registry.RunRecord;
@@ -23,6 +24,8 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -32,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A worker process leaves in the middle of SFT, killed with SIGKILL (its activity's heartbeat times
  * out) or given SIGTERM (it checkpoints and hands the stage over); a second worker process picks the
- * stage up from the latest checkpoint, and the run succeeds.
+ * stage up from the latest checkpoint, and the run succeeds. A worker killed while the comparisons'
+ * samples are made in shards loses the shard it was making, and only that one.
  */
 class WorkerCrashTest {
 
@@ -50,6 +54,65 @@ class WorkerCrashTest {
         StageManifest sft = sftAfterTheFirstWorkerLeaves("handover", Process::destroy);
         assertEquals(RunStatus.HANDED_OVER, sft.attempts.get(0).status, "the leaving worker's attempt");
         assertEquals(2, sft.attempts.size(), "nothing was lost between the two workers");
+    }
+
+    @Test
+    void aWorkerKilledWhileSamplingLosesOnlyItsShardTheStoredShardsAreKept() throws Exception {
+        try (Infrastructure infra = Infrastructure.start(InfraSettings.from(Map.of("INSTRUCTFLOW_DATA_DIR", data.toString())), 0, 0)) {
+            WorkflowClient client = TemporalConnection.connect(infra.settings());
+            RunStore runs = new RunStore(new ObjectStore(StorageConfig.from(infra.settings())));
+            // 1,600 prompts x K=4: 25 of the sampler's chunks in 8 shards of seconds each, spread over two workers
+            RunSpec spec = TinyRuns.spec("shard-lost", """
+                    {"comparisons": {"prompts": 1500, "held_out": 100},
+                     "runtime": {"collect-comparisons": {"heartbeat_seconds": 3, "max_attempts": 5}}}""");
+            String id = RunStore.newRunId();
+            runs.create(new RunRecord(id, "shard-lost", RunStatus.RUNNING, RunStore.now(), RunStore.now(), null, null, null, 1), spec);
+            List<Process> workers = List.of(startWorker(infra.settings(), "shard-1"), startWorker(infra.settings(), "shard-2"));
+            try {
+                WorkflowClient.start(client.newWorkflowStub(PipelineWorkflow.class, WorkflowOptions.newBuilder()
+                        .setWorkflowId(id).setTaskQueue(TaskQueues.CPU).build())::run, spec);
+                String shards = RunStore.stagePrefix(id, Stage.COLLECT_COMPARISONS) + "labeling/";
+                List<StageManifest.Shard> stored = List.of();
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+                while (stored.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                    stored = storedShards(runs, shards);
+                }
+                assertFalse(stored.isEmpty(), "no shard was stored within 5 minutes");
+                // the first shard's worker goes down in the middle of its next one
+                String victim = stored.get(0).worker();
+                Process killed = workers.stream().filter(w -> victim.startsWith(w.pid() + "@")).findFirst().orElseThrow();
+                killed.destroyForcibly().waitFor();
+                List<StageManifest.Shard> beforeTheKill = storedShards(runs, shards);
+
+                client.newUntypedWorkflowStub(id).getResult(StageResult.class);
+                assertEquals(RunStatus.SUCCEEDED, runs.run(id).orElseThrow().status());
+                List<StageManifest.Shard> made = runs.stage(id, Stage.COLLECT_COMPARISONS).orElseThrow().shards;
+                assertEquals(8, made.size());
+                // what the killed worker had stored was not made again: those shards' records are its, unchanged
+                assertTrue(made.containsAll(beforeTheKill), "kept " + beforeTheKill + ", recorded " + made);
+                assertTrue(made.stream().filter(m -> !beforeTheKill.contains(m)).noneMatch(m -> m.worker().equals(victim)),
+                        "after the kill only the other worker made shards: " + made);
+                // the shard it was making when killed timed out and was made again, by the other worker, once
+                assertEquals(1, made.stream().filter(m -> m.attempt() > 1).count(), "one shard retried: " + made);
+                System.out.printf("killed %s with %d shard(s) stored; recorded: %s%n", victim, beforeTheKill.size(), made);
+            } finally {
+                workers.forEach(Process::destroyForcibly);
+            }
+        }
+    }
+
+    /** The shard records stored so far under a stage's labeling folder. */
+    private static List<StageManifest.Shard> storedShards(RunStore runs, String labeling) {
+        List<StageManifest.Shard> out = new ArrayList<>();
+        for (String folder : runs.objects().folders(labeling)) {
+            for (String key : runs.objects().list(folder + "shards/")) {
+                if (key.endsWith(".json")) {
+                    out.add(runs.objects().read(key, in -> RunStore.JSON.readValue(in, StageManifest.Shard.class)));
+                }
+            }
+        }
+        return out;
     }
 
     /**
