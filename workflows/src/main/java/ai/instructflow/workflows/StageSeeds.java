@@ -1,5 +1,6 @@
 package ai.instructflow.workflows;
 
+import ai.instructflow.trainer.train.Seeds;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
@@ -18,7 +19,7 @@ public final class StageSeeds {
         for (byte b : stage.getBytes(StandardCharsets.UTF_8)) {
             h = (h ^ (b & 0xff)) * 0x100000001b3L;
         }
-        return mix(h ^ mix(runSeed)) & Long.MAX_VALUE;
+        return Seeds.mix(h ^ Seeds.mix(runSeed)) & Long.MAX_VALUE;
     }
 
     public static long of(long runSeed, Stage stage) {
@@ -28,12 +29,5 @@ public final class StageSeeds {
     /** The stage's generator: the same sequence on every attempt. */
     public static Random random(long runSeed, Stage stage) {
         return new Random(of(runSeed, stage));
-    }
-
-    /** SplitMix64's finaliser: nearby inputs give unrelated outputs. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 }

@@ -4,6 +4,7 @@ import ai.instructflow.trainer.eval.Policy;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.Sampler;
 import ai.instructflow.trainer.tokenizer.PromptFormat;
+import ai.instructflow.trainer.train.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -50,11 +51,8 @@ public final class ModelPolicy implements Policy {
         return out;
     }
 
-    /** A chunk's stream: the seed and the chunk's number mixed (SplitMix64's constants), far from its neighbours'. */
+    /** A chunk's stream: the seed stepped by the chunk's number (SplitMix64's increment), then mixed. */
     private long chunkSeed(int chunk) {
-        long z = seed + (chunk + 1) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return Seeds.mix(seed + (chunk + 1) * 0x9E3779B97F4A7C15L);
     }
 }
