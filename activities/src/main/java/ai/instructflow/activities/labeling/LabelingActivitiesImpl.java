@@ -83,15 +83,16 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
         try (HeartbeatTicker beating = new HeartbeatTicker(context)) {
             Recipe recipe = TrainerSettings.recipe(in.spec(), device, objects);
             store.putShard(prefix, makeShard(in, collect.stage(), collect.taskKind(), recipe, shard, count,
-                    runner.worker(), context.getInfo().getAttempt()));
+                    context.getInfo().getAttempt()));
         }
     }
 
+    /** One shard made by this worker, in its activity's attempt {@code attempt}. */
     private LabelStore.StoredShard makeShard(StageInput in, Stage stage, TaskKind<?> kind, Recipe recipe, int shard,
-                                             int count, String worker, int attempt) {
+                                             int count, int attempt) {
         long started = System.nanoTime();
         List<String> lines = kind.generate(source(in, stage, recipe), shard, count);
-        return new LabelStore.StoredShard(lines, new StageManifest.Shard(shard, count, worker, attempt,
+        return new LabelStore.StoredShard(lines, new StageManifest.Shard(shard, count, runner.worker(), attempt,
                 (System.nanoTime() - started) / 1e9, lines.size()));
     }
 
@@ -209,7 +210,7 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
         for (int shard = 0; shard < count; shard++) {
             int s = shard;
             LabelStore.StoredShard stored = store.shard(prefix, s, count)
-                    .orElseGet(() -> makeShard(in, stage, kind, recipe, s, count, runner.worker(), attempt));
+                    .orElseGet(() -> makeShard(in, stage, kind, recipe, s, count, attempt));
             generated.addAll(stored.lines());
             shards.add(stored.made());
         }
