@@ -42,8 +42,15 @@ public final class Evaluator {
     public record Comparison(WinRate winRate, TaskReport a, TaskReport b) {}
 
     public Comparison compare(Policy a, Policy b) {
-        List<String> responsesA = completeAll(a);
-        List<String> responsesB = completeAll(b);
+        return compare(completeAll(a), completeAll(b));
+    }
+
+    /** The same from answers already given, one per prompt in order. */
+    public Comparison compare(List<String> responsesA, List<String> responsesB) {
+        if (responsesA.size() != prompts.size() || responsesB.size() != prompts.size()) {
+            throw new IllegalArgumentException(prompts.size() + " prompts, " + responsesA.size() + " and "
+                    + responsesB.size() + " answers");
+        }
         return new Comparison(winRate(responsesA, responsesB), report(responsesA), report(responsesB));
     }
 

@@ -218,10 +218,19 @@ public final class Recipe {
      * the paper's comparison data; the same whichever split of the chunks makes them.
      */
     public List<String> sample(GPT sft, ComparisonPlan plan, int fromChunk, int toChunk) {
-        List<String> rows = plan.rows().subList(Math.min(plan.rows().size(), fromChunk * ModelPolicy.CHUNK),
-                Math.min(plan.rows().size(), toChunk * ModelPolicy.CHUNK));
-        return new ModelPolicy(sft, format, Sampler.Config.sample(1f, config.ppo().maxNewTokens()), plan.seed())
-                .complete(rows, fromChunk);
+        return new ModelPolicy(sft, format, temperatureOne(), plan.seed())
+                .complete(chunks(plan.rows(), fromChunk, toChunk), fromChunk);
+    }
+
+    /** Sampling as the paper's comparison data and evaluation have it: temperature 1, PPO's response length. */
+    private Sampler.Config temperatureOne() {
+        return Sampler.Config.sample(1f, config.ppo().maxNewTokens());
+    }
+
+    /** The rows of chunks [fromChunk, toChunk) of {@code rows}, {@link ModelPolicy#CHUNK} each. */
+    private static List<String> chunks(List<String> rows, int fromChunk, int toChunk) {
+        return rows.subList(Math.min(rows.size(), fromChunk * ModelPolicy.CHUNK),
+                Math.min(rows.size(), toChunk * ModelPolicy.CHUNK));
     }
 
     /** The plan's samples, one per row in order, as K per prompt, and the simulated labelers calibrated on them. */
@@ -319,11 +328,15 @@ public final class Recipe {
 
     /** Held-out prompts, temperature-1 samples of both policies, judged by the held-out labelers. */
     public Evaluator.Comparison evaluate(GPT ppo, GPT sft, double labelerTemperature, Random rng) {
-        List<SuitePrompt> prompts = suite.sample(Split.HELD_OUT, config.evalPrompts(), rng);
-        Evaluator evaluator = new Evaluator(prompts, heldOutLabelers(labelerTemperature), config.seed());
-        Sampler.Config sampling = Sampler.Config.sample(1f, config.ppo().maxNewTokens());
-        return evaluator.compare(new ModelPolicy(ppo, format, sampling, config.seed() + 11),
-                new ModelPolicy(sft, format, sampling, config.seed() + 10));
+        return evaluate(heldOutAnswers(ppo, sft, rng), labelerTemperature);
+    }
+
+    /** The held-out labelers' verdict on answers already given (the suite's prompts only). */
+    public Evaluator.Comparison evaluate(HeldOutAnswers answers, double labelerTemperature) {
+        List<SuitePrompt> asked = answers.prompts().stream().map(p -> SuitePrompt.parse(p).orElseThrow(
+                () -> new IllegalArgumentException("the simulated judges know only the suite's prompts, not '" + p + "'")))
+                .toList();
+        return new Evaluator(asked, heldOutLabelers(labelerTemperature), config.seed()).compare(answers.ppo(), answers.sft());
     }
 
     /**
@@ -331,8 +344,7 @@ public final class Recipe {
      * the reward model scores PPO's temperature-1 answer to a held-out prompt above SFT's, ties half.
      * A proxy that overstates, since PPO optimised exactly this score.
      */
-    public WinRate rewardModelPreference(GPT ppo, GPT sft, GPT rm, Random rng) {
-        HeldOutAnswers answers = heldOutAnswers(ppo, sft, rng);
+    public WinRate rewardModelPreference(HeldOutAnswers answers, GPT rm) {
         List<int[]> asked = answers.prompts().stream().map(format::prompt).toList();
         float[] ppoScores = RewardModelTrainer.score(rm, asked, answers.ppo().stream().map(format::response).toList());
         float[] sftScores = RewardModelTrainer.score(rm, asked, answers.sft().stream().map(format::response).toList());
@@ -346,11 +358,61 @@ public final class Recipe {
     /** Held-out prompts and each policy's temperature-1 answer to them, as judges compare them. */
     public record HeldOutAnswers(List<String> prompts, List<String> ppo, List<String> sft) {}
 
+    /** The policy that answers: the tuned one (PPO's, or DPO's) or its SFT start, each with its own sampling seed. */
+    public enum Author {
+        TUNED(11), SFT(10);
+
+        private final long seedOffset;
+
+        Author(long seedOffset) {
+            this.seedOffset = seedOffset;
+        }
+    }
+
+    /**
+     * What the evaluation asks before anyone answers: the held-out prompts, each answered once by each
+     * author. Its units, each author's {@link ModelPolicy#CHUNK}-prompt chunks (the tuned policy's
+     * first), are what a split of the answering is made of: any split gives the same answers.
+     */
+    public record HeldOutPlan(List<String> prompts) {
+
+        public int chunks() {
+            return (prompts.size() + ModelPolicy.CHUNK - 1) / ModelPolicy.CHUNK;
+        }
+
+        public int units() {
+            return Author.values().length * chunks();
+        }
+
+        /** The first of {@code author}'s units; its chunks follow in order. */
+        public int firstUnit(Author author) {
+            return author.ordinal() * chunks();
+        }
+    }
+
+    public HeldOutPlan heldOutPlan(Random rng) {
+        return new HeldOutPlan(prompts.sample(Split.HELD_OUT, config.evalPrompts(), rng));
+    }
+
+    /** {@code author}'s temperature-1 answers ({@code model}) to the plan's prompts in its chunks [fromChunk, toChunk). */
+    public List<String> answer(GPT model, Author author, HeldOutPlan plan, int fromChunk, int toChunk) {
+        return new ModelPolicy(model, format, temperatureOne(), config.seed() + author.seedOffset)
+                .complete(chunks(plan.prompts(), fromChunk, toChunk), fromChunk);
+    }
+
+    /** The plan's answers from every unit's answers in unit order: the tuned policy's, then SFT's. */
+    public HeldOutAnswers heldOutAnswers(HeldOutPlan plan, List<String> answers) {
+        int n = plan.prompts().size();
+        if (answers.size() != 2 * n) {
+            throw new IllegalArgumentException(2 * n + " answers to give, " + answers.size() + " given");
+        }
+        return new HeldOutAnswers(plan.prompts(), answers.subList(0, n), answers.subList(n, 2 * n));
+    }
+
     public HeldOutAnswers heldOutAnswers(GPT ppo, GPT sft, Random rng) {
-        List<String> heldOut = prompts.sample(Split.HELD_OUT, config.evalPrompts(), rng);
-        Sampler.Config sampling = Sampler.Config.sample(1f, config.ppo().maxNewTokens());
-        return new HeldOutAnswers(heldOut, new ModelPolicy(ppo, format, sampling, config.seed() + 11).complete(heldOut),
-                new ModelPolicy(sft, format, sampling, config.seed() + 10).complete(heldOut));
+        HeldOutPlan plan = heldOutPlan(rng);
+        return new HeldOutAnswers(plan.prompts(), answer(ppo, Author.TUNED, plan, 0, plan.chunks()),
+                answer(sft, Author.SFT, plan, 0, plan.chunks()));
     }
 
     private LabelerPool heldOutLabelers(double temperature) {
