@@ -30,8 +30,8 @@ import java.util.TreeSet;
  *   {prefix}tasks.jsonl                      the tasks, one per line
  *   {prefix}labels/{labeler}/{submission}.jsonl   each submission's labels, written before the queue counts them
  *   {prefix}accepted/{chunk}.jsonl           the submissions the queue counted, in order
- *   {prefix}shards/{shard}-of-{count}.jsonl  what one shard generated for the tasks, until they are made
- *   {prefix}shards/{shard}-of-{count}.json   who generated it, when: kept in the stage's manifest once they are
+ *   {prefix}shards/{shard}-of-{count}.jsonl  what one shard generated for the tasks or the evaluation, until the stage succeeds
+ *   {prefix}shards/{shard}-of-{count}.json   who generated it, when: kept in the stage's manifest then
  * </pre>
  */
 public final class LabelStore {
@@ -104,7 +104,7 @@ public final class LabelStore {
                 objects.read(key, in -> RunStore.JSON.readValue(in, StageManifest.Shard.class))));
     }
 
-    /** The shards are in the tasks now. */
+    /** The shards are in the stage's outputs now. */
     public void deleteShards(String prefix) {
         objects.list(prefix + "shards/").forEach(objects::delete);
     }

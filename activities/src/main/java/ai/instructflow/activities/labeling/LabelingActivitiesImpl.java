@@ -2,19 +2,14 @@ package ai.instructflow.activities.labeling;
 
 import ai.instructflow.activities.TrainerSettings;
 import ai.instructflow.activities.registry.RunStore;
-import ai.instructflow.activities.registry.StageManifest;
-import ai.instructflow.activities.stages.Artifacts;
 import ai.instructflow.activities.stages.CollectStage;
 import ai.instructflow.activities.stages.PipelineStage;
 import ai.instructflow.activities.stages.PipelineStages;
 import ai.instructflow.activities.stages.StageRunner;
 import ai.instructflow.activities.storage.ObjectStore;
-import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.pipeline.Recipe;
-import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageInput;
-import ai.instructflow.workflows.StageSeeds;
 import ai.instructflow.workflows.labeling.Admission;
 import ai.instructflow.workflows.labeling.LabelBatch;
 import ai.instructflow.workflows.labeling.LabelingActivities;
@@ -46,7 +41,7 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
     private final StageRunner runner;
     private final LabelStore store;
     private final LabelingClient client;
-    private final Artifacts artifacts;
+    private final GeneratedShards generated;
     private final ObjectStore objects;
     private final String device;
 
@@ -54,7 +49,7 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
         this.runner = runner;
         this.store = new LabelStore(runs.objects());
         this.client = client;
-        this.artifacts = new Artifacts(runs.objects());
+        this.generated = new GeneratedShards(runs.objects(), runner.worker());
         this.objects = runs.objects();
         this.device = device;
     }
@@ -62,14 +57,15 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
     @Override
     public int plan(StageInput in, String stageId) {
         CollectStage<?> collect = collectStage(stageId);
-        if (collect.queue(in.spec()) == null) {
+        if (!collect.generates(in.spec())) {
             return 0;
         }
         String hash = runner.begin(in, collect);
         if (hash == null || store.exists(prefix(in, collect, hash))) {
             return 0;
         }
-        return collect.taskKind().shards(source(in, collect.stage(), TrainerSettings.recipe(in.spec(), device, objects)));
+        return collect.taskKind().shards(generated.source(in, collect.stage(),
+                TrainerSettings.recipe(in.spec(), device, objects)));
     }
 
     @Override
@@ -82,18 +78,9 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
         ActivityExecutionContext context = Activity.getExecutionContext();
         try (HeartbeatTicker beating = new HeartbeatTicker(context)) {
             Recipe recipe = TrainerSettings.recipe(in.spec(), device, objects);
-            store.putShard(prefix, makeShard(in, collect.stage(), collect.taskKind(), recipe, shard, count,
+            store.putShard(prefix, generated.make(in, collect.stage(), collect.taskKind(), recipe, shard, count,
                     context.getInfo().getAttempt()));
         }
-    }
-
-    /** One shard made by this worker, in its activity's attempt {@code attempt}. */
-    private LabelStore.StoredShard makeShard(StageInput in, Stage stage, TaskKind<?> kind, Recipe recipe, int shard,
-                                             int count, int attempt) {
-        long started = System.nanoTime();
-        List<String> lines = kind.generate(source(in, stage, recipe), shard, count);
-        return new LabelStore.StoredShard(lines, new StageManifest.Shard(shard, count, runner.worker(), attempt,
-                (System.nanoTime() - started) / 1e9, lines.size()));
     }
 
     @Override
@@ -129,9 +116,8 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
         return collect;
     }
 
-    /** One folder per stage identity: a resume finds its tasks and labels, new inputs start afresh. */
     private static String prefix(StageInput in, CollectStage<?> collect, String hash) {
-        return RunStore.stagePrefix(in.runId(), collect.stage()) + "labeling/" + hash.substring(0, 16) + "/";
+        return GeneratedShards.prefix(in.runId(), collect.stage(), hash);
     }
 
     /** A queue with a group admits only that group, less everyone who labeled this run's training data. */
@@ -203,19 +189,10 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
      */
     private void createTasks(StageInput in, Stage stage, TaskKind<?> kind, String prefix) {
         Recipe recipe = TrainerSettings.recipe(in.spec(), device, objects);
-        int count = kind.shards(source(in, stage, recipe));
-        int attempt = Activity.getExecutionContext().getInfo().getAttempt();
-        List<String> generated = new ArrayList<>();
-        List<StageManifest.Shard> shards = new ArrayList<>();
-        for (int shard = 0; shard < count; shard++) {
-            int s = shard;
-            LabelStore.StoredShard stored = store.shard(prefix, s, count)
-                    .orElseGet(() -> makeShard(in, stage, kind, recipe, s, count, attempt));
-            generated.addAll(stored.lines());
-            shards.add(stored.made());
-        }
-        TaskSource source = source(in, stage, recipe);
-        TaskKind.QueueTasks made = kind.makeTasks(source, generated);
+        GeneratedShards.Assembled material = generated.assemble(in, stage, kind, recipe, prefix,
+                Activity.getExecutionContext().getInfo().getAttempt());
+        TaskSource source = generated.source(in, stage, recipe);
+        TaskKind.QueueTasks made = kind.makeTasks(source, material.lines());
         List<LabelingTask> tasks = new ArrayList<>(made.tasks());
         // held-out tasks mixed in, so a queue that ends at its quota or deadline still has some to measure on
         Collections.shuffle(tasks, source.random());
@@ -224,20 +201,9 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
             numbered.add(tasks.get(i).numbered(i));
         }
         store.create(prefix, made.meta(), numbered);
-        if (count > 0) {
-            runner.recordShards(in, PipelineStages.of(stage), shards);
-            store.deleteShards(prefix);
+        if (!material.shards().isEmpty()) {
+            runner.recordShards(in, PipelineStages.of(stage), material.shards());
         }
-    }
-
-    /** What a kind makes tasks from, its random stream from the start: every shard and the tasks draw the same prompts. */
-    private TaskSource source(StageInput in, Stage stage, Recipe recipe) {
-        return new TaskSource(recipe, StageSeeds.random(in.spec().seed(), stage), () -> policy(in, Stage.SFT, recipe),
-                () -> policy(in, in.spec().policyStage(), recipe), in.spec().policyStage());
-    }
-
-    private GPT policy(StageInput in, Stage stage, Recipe recipe) {
-        return artifacts.load(in.input(stage).artifact("model"), Checkpoint::read).model("policy/", recipe.device());
     }
 
     /** What the queue already counted, from its record: a resumed run's queue goes on from there. */

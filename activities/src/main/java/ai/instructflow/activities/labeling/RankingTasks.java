@@ -20,9 +20,6 @@ import java.util.Set;
  */
 public final class RankingTasks implements TaskKind<Comparison> {
 
-    /** At most this many shards: enough for a pool of that many workers, each loading the SFT model once. */
-    static final int MAX_SHARDS = 8;
-
     @Override
     public LabelingKind kind() {
         return LabelingKind.RANKING;

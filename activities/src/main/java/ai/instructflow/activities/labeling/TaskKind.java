@@ -18,12 +18,15 @@ import java.util.Random;
  */
 public interface TaskKind<R> {
 
+    /** At most this many shards: enough for a pool of that many workers, each loading a model once. */
+    int MAX_SHARDS = 8;
+
     LabelingKind kind();
 
     /**
      * How many shards the material a new queue's tasks are made from is generated in (a ranking queue's
-     * K samples per prompt), each a separate activity that any worker of the pool may take; 0 where the
-     * kind generates nothing.
+     * K samples per prompt, a verdict queue's answers), each a separate activity that any worker of the
+     * pool may take; 0 where the kind generates nothing.
      */
     default int shards(TaskSource source) {
         return 0;

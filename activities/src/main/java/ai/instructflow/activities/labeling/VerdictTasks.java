@@ -30,12 +30,37 @@ public final class VerdictTasks implements TaskKind<Verdict> {
         return LabelingKind.VERDICT;
     }
 
+    /** The evaluation's answers, each author's chunks a unit, split into shards of whole units. */
+    @Override
+    public int shards(TaskSource source) {
+        return Math.min(MAX_SHARDS, source.recipe().heldOutPlan(source.random()).units());
+    }
+
+    /** Shard {@code shard}'s units, each author's model loaded once and only where the shard has its units. */
+    @Override
+    public List<String> generate(TaskSource source, int shard, int count) {
+        Recipe recipe = source.recipe();
+        Recipe.HeldOutPlan plan = recipe.heldOutPlan(source.random());
+        int from = shard * plan.units() / count;
+        int to = (shard + 1) * plan.units() / count;
+        List<String> answers = new ArrayList<>();
+        for (Recipe.Author author : Recipe.Author.values()) {
+            int own = plan.firstUnit(author);
+            int first = Math.max(from, own);
+            int last = Math.min(to, own + plan.chunks());
+            if (first < last) {
+                try (GPT model = author == Recipe.Author.SFT ? source.sft().get() : source.policy().get()) {
+                    answers.addAll(recipe.answer(model, author, plan, first - own, last - own));
+                }
+            }
+        }
+        return answers;
+    }
+
     @Override
     public QueueTasks makeTasks(TaskSource source, List<String> generated) {
-        Recipe.HeldOutAnswers answers;
-        try (GPT sft = source.sft().get(); GPT ppo = source.policy().get()) {
-            answers = source.recipe().heldOutAnswers(ppo, sft, source.random());
-        }
+        Recipe recipe = source.recipe();
+        Recipe.HeldOutAnswers answers = recipe.heldOutAnswers(recipe.heldOutPlan(source.random()), generated);
         List<LabelingTask> tasks = new ArrayList<>();
         for (int i = 0; i < answers.prompts().size(); i++) {
             boolean ppoLeft = source.random().nextBoolean();

@@ -17,6 +17,14 @@ public interface CollectStage<R> extends PipelineStage {
     /** The queue's settings, or null when the stage asks no one (its dataset is imported, say). */
     QueueSettings queue(RunSpec spec);
 
+    /**
+     * Whether the stage's work starts from material its task kind generates in shards (see
+     * {@link TaskKind#shards}): where its queue makes tasks of it, unless the stage uses it without one.
+     */
+    default boolean generates(RunSpec spec) {
+        return queue(spec) != null;
+    }
+
     /** Whether the built-in suite's simulated people answer the queue. */
     default boolean simulated(RunSpec spec) {
         return RunSpec.SIMULATED.equals(spec.labelers());

@@ -79,6 +79,12 @@ public final class EvaluateStage implements CollectStage<Verdict> {
                 : null;
     }
 
+    /** Every way of judging compares the two policies' answers to the held-out prompts, generated in shards. */
+    @Override
+    public boolean generates(RunSpec spec) {
+        return true;
+    }
+
     @Override
     public boolean simulated(RunSpec spec) {
         return false;
@@ -124,16 +130,22 @@ public final class EvaluateStage implements CollectStage<Verdict> {
         Recipe recipe = work.recipe();
         LabelerCalibration calibration = work.calibration();
         RunSpec spec = work.in().spec();
-        try (GPT sft = work.model(Stage.SFT, "policy/"); GPT policy = work.model(spec.policyStage(), "policy/")) {
-            Evaluator.Comparison verdict = recipe.evaluate(policy, sft, calibration.labelerTemperature(), work.random());
-            PipelineReport report = new PipelineReport(recipe.config(), verdict.b(), verdict.a(), rmAccuracy(work),
-                    calibration.agreementOrNaN(), verdict.winRate(), policyHistory(work), secondsSinceStart(work),
-                    spec.method());
-            return new Simulated(report, new MetricValues()
-                    .put(WIN_RATE, verdict.winRate().rate()).put(WIN_RATE_CI_LOW, verdict.winRate().ciLow())
-                    .put(WIN_RATE_CI_HIGH, verdict.winRate().ciHigh()).put(SFT_ACCURACY, verdict.b().exactAccuracy())
-                    .put(spec.method() == Method.PPO ? PPO_ACCURACY : DPO_ACCURACY, verdict.a().exactAccuracy()));
-        }
+        Evaluator.Comparison verdict = recipe.evaluate(answers(work), calibration.labelerTemperature());
+        PipelineReport report = new PipelineReport(recipe.config(), verdict.b(), verdict.a(), rmAccuracy(work),
+                calibration.agreementOrNaN(), verdict.winRate(), policyHistory(work), secondsSinceStart(work),
+                spec.method());
+        return new Simulated(report, new MetricValues()
+                .put(WIN_RATE, verdict.winRate().rate()).put(WIN_RATE_CI_LOW, verdict.winRate().ciLow())
+                .put(WIN_RATE_CI_HIGH, verdict.winRate().ciHigh()).put(SFT_ACCURACY, verdict.b().exactAccuracy())
+                .put(spec.method() == Method.PPO ? PPO_ACCURACY : DPO_ACCURACY, verdict.a().exactAccuracy()));
+    }
+
+    /**
+     * Both policies' answers to the held-out prompts, as the stage's shards generated them (the same
+     * answers a verdict queue's people judge).
+     */
+    private static Recipe.HeldOutAnswers answers(StageWork work) {
+        return work.recipe().heldOutAnswers(work.recipe().heldOutPlan(work.random()), work.generated(TaskKinds.VERDICT));
     }
 
     /** The people's verdict, and beside it the simulated judges' where they can judge these prompts. */
@@ -168,9 +180,9 @@ public final class EvaluateStage implements CollectStage<Verdict> {
      * the proxy is the reward model's preference, and a DPO run trains none (the validator refuses it).
      */
     private static StageRunner.Output proxy(StageWork work) {
-        try (GPT sft = work.model(Stage.SFT, "policy/"); GPT ppo = work.model(Stage.PPO, "policy/");
-             GPT rm = work.model(Stage.RM, "rm/")) {
-            WinRate preference = work.recipe().rewardModelPreference(ppo, sft, rm, work.random());
+        Recipe.HeldOutAnswers answers = answers(work);
+        try (GPT rm = work.model(Stage.RM, "rm/")) {
+            WinRate preference = work.recipe().rewardModelPreference(answers, rm);
             List<Map<String, Double>> ppoHistory = policyHistory(work);
             double kl = ppoHistory.isEmpty() ? Double.NaN
                     : ppoHistory.get(ppoHistory.size() - 1).getOrDefault(PpoStage.KL.key(), Double.NaN);

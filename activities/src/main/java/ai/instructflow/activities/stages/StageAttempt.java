@@ -74,6 +74,17 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
         ticker.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
     }
 
+    /** Which of the stage's activity attempts this is (1 for the first). */
+    public int number() {
+        return attempt;
+    }
+
+    /** Records, on the stage's manifest, the shards its work's material was generated in. */
+    public void recordShards(List<StageManifest.Shard> shards) {
+        manifest.shards = List.copyOf(shards);
+        runs.save(runId, manifest);
+    }
+
     /**
      * The checkpoint this attempt continues from: the latest the manifest recorded (after a crash, a
      * handover, a cancel or a restart of the whole platform), else the one the previous attempt

@@ -1,5 +1,7 @@
 package ai.instructflow.activities.stages;
 
+import ai.instructflow.activities.labeling.GeneratedShards;
+import ai.instructflow.activities.labeling.LabelStore;
 import ai.instructflow.activities.metrics.RunGauges;
 import ai.instructflow.activities.metrics.StageMetrics;
 import ai.instructflow.activities.registry.RunStore;
@@ -142,7 +144,7 @@ public final class StageRunner {
             }
         }
         StageManifest manifest = running(recorded, stage, id);
-        if (in.labeling() != null && manifest.labelingStartedAt != null && manifest.labelingSeconds == null) {
+        if (manifest.labelingStartedAt != null && manifest.labelingSeconds == null) {
             manifest.labelingSeconds = Duration.between(Instant.parse(manifest.labelingStartedAt), Instant.now()).toMillis() / 1e3;
         }
         for (StageManifest.Attempt earlier : manifest.attempts) {
@@ -170,7 +172,7 @@ public final class StageRunner {
             }
             Output out;
             try {
-                out = definition.run(new StageWork(running, in, stage, runs, device));
+                out = definition.run(new StageWork(running, in, stage, runs, device, worker, id.hash()));
             } catch (CancellationException e) {
                 if (running.handingOver()) {
                     end(manifest, attempt, RunStatus.HANDED_OVER, null, began);
@@ -190,6 +192,10 @@ public final class StageRunner {
             end(manifest, attempt, RunStatus.SUCCEEDED, null, began);
             runs.save(runId, manifest);
             runs.cache(stage, id.hash(), runId);
+            if (definition instanceof CollectStage<?>) {
+                // what the stage was made from is in its outputs now (and in its queue's tasks)
+                new LabelStore(runs.objects()).deleteShards(GeneratedShards.prefix(runId, stage, id.hash()));
+            }
             return new StageResult(stage.id(), out.artifacts(), out.metrics(), null);
         } catch (HandedOver e) {
             throw ApplicationFailure.newFailure(e.getMessage(), Failures.HANDED_OVER);

@@ -13,6 +13,7 @@ import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.activities.stages.Artifacts;
 import ai.instructflow.activities.stages.DpoStage;
 import ai.instructflow.activities.stages.EvaluateStage;
+import ai.instructflow.activities.stages.LabelerCalibration;
 import ai.instructflow.activities.stages.MetricsHistory;
 import ai.instructflow.activities.stages.StageReplay;
 import ai.instructflow.activities.storage.ObjectStore;
@@ -127,7 +128,7 @@ class PipelineRunTest {
     }
 
     @Test
-    void theComparisonTasksGeneratedInShardsHoldTheSamplesTheRecipeDrawsWhole() {
+    void whatIsGeneratedInShardsIsWhatTheRecipeDrawsWholeTheComparisonTasksAndTheVerdict() {
         String id = submit(TinyRuns.spec("sharded", "{}"));
         client.newUntypedWorkflowStub(id).getResult(StageResult.class);
         RunSpec spec = runs.spec(id).orElseThrow();
@@ -138,13 +139,11 @@ class PipelineRunTest {
                 .map(s -> s.shard() + " of " + s.count() + " by " + s.worker() + ": " + s.lines()).toList());
         List<String> folders = runs.objects().folders(RunStore.stagePrefix(id, Stage.COLLECT_COMPARISONS) + "labeling/");
         assertEquals(1, folders.size());
-        assertTrue(runs.objects().list(folders.get(0) + "shards/").isEmpty(), "the shards are in the tasks now");
+        assertTrue(runs.objects().list(folders.get(0) + "shards/").isEmpty(), "the stage succeeded: its shards are gone");
 
         Recipe recipe = TrainerSettings.recipe(spec, "cpu", runs.objects());
-        Artifact model = runs.stage(id, Stage.SFT).orElseThrow().artifacts.stream()
-                .filter(a -> a.name().equals("model")).findFirst().orElseThrow();
         Recipe.Samples whole;
-        try (GPT sft = new Artifacts(runs.objects()).load(model, Checkpoint::read).model("policy/", recipe.device())) {
+        try (GPT sft = load(Stage.SFT, id, recipe)) {
             whole = recipe.comparisonSamples(sft, StageSeeds.random(spec.seed(), Stage.COLLECT_COMPARISONS));
         }
         List<String> expected = new ArrayList<>();
@@ -159,6 +158,28 @@ class PipelineRunTest {
         Collections.sort(expected);
         Collections.sort(tasks);
         assertEquals(expected, tasks);
+
+        // the verdict's answers: 40 held-out prompts, one chunk for each policy, a shard each
+        StageManifest evaluate = runs.stage(id, Stage.EVALUATE).orElseThrow();
+        assertEquals(List.of("0 of 2 by " + worker + ": 40", "1 of 2 by " + worker + ": 40"), evaluate.shards.stream()
+                .map(s -> s.shard() + " of " + s.count() + " by " + s.worker() + ": " + s.lines()).toList());
+        assertTrue(runs.objects().list(RunStore.stagePrefix(id, Stage.EVALUATE) + "labeling/").isEmpty(),
+                "the evaluation's shards are in its report now");
+        double temperature = new Artifacts(runs.objects()).load(runs.stage(id, Stage.COLLECT_COMPARISONS).orElseThrow()
+                .artifacts.stream().filter(a -> a.name().equals(LabelerCalibration.ARTIFACT)).findFirst().orElseThrow(),
+                LabelerCalibration::read).labelerTemperature();
+        try (GPT sft = load(Stage.SFT, id, recipe); GPT ppo = load(Stage.PPO, id, recipe)) {
+            var verdict = recipe.evaluate(ppo, sft, temperature, StageSeeds.random(spec.seed(), Stage.EVALUATE));
+            assertEquals(verdict.winRate().rate(), evaluate.metrics.get(EvaluateStage.WIN_RATE.key()), 0.0);
+            assertEquals(verdict.a().exactAccuracy(), evaluate.metrics.get(EvaluateStage.PPO_ACCURACY.key()), 0.0);
+            assertEquals(verdict.b().exactAccuracy(), evaluate.metrics.get(EvaluateStage.SFT_ACCURACY.key()), 0.0);
+        }
+    }
+
+    private static GPT load(Stage stage, String id, Recipe recipe) {
+        Artifact model = runs.stage(id, stage).orElseThrow().artifacts.stream()
+                .filter(a -> a.name().equals("model")).findFirst().orElseThrow();
+        return new Artifacts(runs.objects()).load(model, Checkpoint::read).model("policy/", recipe.device());
     }
 
     @Test

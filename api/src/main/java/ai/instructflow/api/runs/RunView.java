@@ -18,8 +18,8 @@ public record RunView(String id, String name, String status, String stage, Strin
     /**
      * One stage: status, attempts with timings, progress (step of total), latest metrics, artifacts;
      * while a collect stage's queue is open, the queue (progress is then labeled tasks of the quota);
-     * the shards its queue's tasks were generated in, by which worker; why its loop stopped early, if
-     * it did (PPO's reward-hacking guard).
+     * the shards its queue's tasks (the evaluation's answers) were generated in, by which worker; why its
+     * loop stopped early, if it did (PPO's reward-hacking guard).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record StageView(String stage, String status, long step, long total, Map<String, Double> metrics,

@@ -140,6 +140,9 @@ class VerdictRunTest {
         assertEquals(0.5, report.getDouble("judge_agreement"), 1e-12);
         assertTrue(report.getDouble("win_rate_ci_low") <= report.getDouble("win_rate"));
         assertEquals(report.getDouble("win_rate"), done.getDouble("summary.win_rate"), 1e-12);
+        // the answers they judged were made in two shards, the tuned policy's and SFT's, an answer a task each
+        assertEquals(List.of("0 of 2: 2", "1 of 2: 2"), done.getList("stages.find { it.stage == 'evaluate' }.shards",
+                Map.class).stream().map(s -> s.get("shard") + " of " + s.get("count") + ": " + s.get("lines")).toList());
     }
 
     /** The verdict queue's tasks as stored, where each answer's author is recorded. */
