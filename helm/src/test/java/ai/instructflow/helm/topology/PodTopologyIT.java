@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -32,8 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@code dev-temporal}, {@code dev-s3}) and at an identity provider's key, run by {@code podman kube play}: the API
  * and two worker pools, each pod in its own network namespace, nothing embedded. A tiny run goes in through the API
  * pod; the worker running SFT is killed (SIGKILL) after SFT's first checkpoint and started again, as a Deployment
- * replaces a pod, and the run succeeds with SFT resumed from that checkpoint by the other pool's worker and the
- * comparisons' SFT samples generated in shards by both. Needs podman, runc and debootstrap, as root ({@code ./instructflow
+ * replaces a pod; then a worker caught in the middle of a shard of the comparisons' SFT samples is killed too. The run
+ * succeeds with SFT resumed from that checkpoint by the other pool's worker and the samples generated in shards by
+ * both, the killed shard alone made again, by the other worker. Needs podman, runc and debootstrap, as root ({@code ./instructflow
  * test} installs them). Unlike a cluster, podman 4.3 publishes each pod's container ports on the host (hence free
  * ports for the API and each pool) and makes an emptyDir a named volume that the pods share.
  */
@@ -45,7 +47,8 @@ class PodTopologyIT {
     private static final String HOST = "host.containers.internal";
     /**
      * SFT long enough to be caught between checkpoints and to outlast a worker's restart, its heartbeat short so a dead
-     * worker's attempt times out soon; comparisons enough for six sampling shards, so that both workers take some.
+     * worker's attempt times out soon; comparisons enough for six sampling shards, so that both workers take some, with
+     * a heartbeat as short, so that a shard lost with its worker is given to the other one soon.
      */
     private static final String RUN = """
             {"name": "pod-topology", "preset": "tiny", "seed": 3, "demonstrations": {"count": 200},
@@ -55,14 +58,15 @@ class PodTopologyIT {
              "ppo": {"iterations": 4, "prompts": 100, "rollout_batch": 32, "minibatch": 16, "epochs": 2,
                      "max_new_tokens": 24, "checkpoint_every": 1},
              "evaluation": {"prompts": 40},
-             "runtime": {"sft": {"heartbeat_seconds": 3, "max_attempts": 5}}}""";
+             "runtime": {"sft": {"heartbeat_seconds": 3, "max_attempts": 5},
+                         "collect-comparisons": {"heartbeat_seconds": 3, "max_attempts": 5}}}""";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final Podman podman = new Podman(ROOT);
 
     @Test
-    void aRunThroughTheApiPodSurvivesTheSftWorkerKilledAndResumesOnTheOtherPool() throws Exception {
+    void aRunThroughTheApiPodSurvivesWorkersKilledMidSftAndMidShard() throws Exception {
         Files.createDirectories(WORK);
         buildImages();
         String release = "topology-" + UUID.randomUUID().toString().substring(0, 6);
@@ -112,6 +116,10 @@ class PodTopologyIT {
                     }
                     assertEquals("running", sft(get(api + "/api/v1/runs/" + id, admin)).path("status").asString(),
                             "SFT outlasted the worker's restart, so both workers are there for the comparisons' shards");
+                    PendingShards.Held lost;
+                    try (PendingShards pending = new PendingShards("127.0.0.1:" + temporalPort)) {
+                        lost = killMidShard(pending, id);
+                    }
 
                     JsonNode run = await("the run ended", Duration.ofMinutes(10), () -> get(api + "/api/v1/runs/" + id, admin),
                             r -> List.of("succeeded", "failed", "cancelled").contains(r.path("status").asString("")));
@@ -130,10 +138,22 @@ class PodTopologyIT {
                     Map<String, Integer> shardsBy = new TreeMap<>();
                     shards.forEach(s -> shardsBy.merge(s.path("worker").asString(), 1, Integer::sum));
                     assertEquals(Set.of(killed, finished.path("worker").asString()), shardsBy.keySet(), "the shards: " + shards);
+                    // the shard its worker was killed in is the only one made again, by the other worker
+                    List<JsonNode> again = new ArrayList<>();
+                    shards.forEach(s -> {
+                        if (s.path("attempt").asInt() > 1) {
+                            again.add(s);
+                        }
+                    });
+                    assertEquals(1, again.size(), "one shard made again after " + lost + ": " + shards);
+                    assertEquals(lost.attempt() + 1, again.get(0).path("attempt").asInt(), again.toString());
+                    assertNotEquals(lost.worker(), again.get(0).path("worker").asString(), again.toString());
                     System.out.printf("pod topology: %s killed in SFT at checkpoint %d; %s resumed it from step %d "
-                                    + "(attempt %d); comparison shards by worker %s; the run succeeded, wall %s s%n", killed,
-                            checkpointed, finished.path("worker").asString(), finished.path("resumed_from_step").asLong(),
-                            finished.path("number").asInt(), shardsBy, run.path("timing").path("wall_seconds"));
+                                    + "(attempt %d); comparison shards by worker %s, %s killed in shard %d of %d, made again "
+                                    + "by %s; the run succeeded, wall %s s%n", killed, checkpointed,
+                            finished.path("worker").asString(), finished.path("resumed_from_step").asLong(),
+                            finished.path("number").asInt(), shardsBy, lost.worker(), again.get(0).path("shard").asInt(),
+                            shards.size(), again.get(0).path("worker").asString(), run.path("timing").path("wall_seconds"));
                 } finally {
                     for (String container : podman.containers()) {
                         if (container.startsWith(release)) {
@@ -146,6 +166,33 @@ class PodTopologyIT {
                 podman.removeSecret(s3Secret);
             }
         }
+    }
+
+    /**
+     * Kills a worker in the middle of a shard: once both workers have held shards and one holds its second (so each
+     * made one at least), that one is frozen, seen by the service still holding the shard (it cannot finish it
+     * meanwhile), and killed. Returns the shard activity it held.
+     */
+    private PendingShards.Held killMidShard(PendingShards pending, String runId) throws InterruptedException {
+        Map<String, Set<String>> seen = new TreeMap<>();  // worker -> the shard activities it was seen holding
+        long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<PendingShards.Held> held = pending.held(runId);
+            held.forEach(h -> seen.computeIfAbsent(h.worker(), w -> new TreeSet<>()).add(h.activityId()));
+            for (PendingShards.Held h : held) {
+                if (seen.size() == 2 && seen.get(h.worker()).size() >= 2) {
+                    String container = h.worker().substring(h.worker().indexOf('@') + 1) + "-worker";
+                    podman.freeze(container);
+                    if (pending.held(runId).contains(h)) {
+                        podman.kill(container);
+                        return h;
+                    }
+                    podman.thaw(container);  // it finished the shard just before: try the next one
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no worker caught mid-shard within 8 minutes; shards seen held: " + seen);
     }
 
     /** {@code ./instructflow images}, tagged with the project version: the chart's appVersion and so its default tag. */

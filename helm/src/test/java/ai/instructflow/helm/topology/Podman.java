@@ -39,6 +39,15 @@ final class Podman {
         run(List.of("wait", container), null);
     }
 
+    /** SIGSTOP to a container: its process is frozen where it is, sending nothing more, until killed or thawed. */
+    void freeze(String container) {
+        run(List.of("kill", "--signal", "STOP", container), null);
+    }
+
+    void thaw(String container) {
+        run(List.of("kill", "--signal", "CONT", container), null);
+    }
+
     /**
      * Starts a pod whose container was killed, as a Deployment replaces a lost pod. The pod is stopped first: a kube
      * play pod stops its infra container once its last container has exited, which, coming late, would stop the
