@@ -20,6 +20,11 @@ public final class ModelPolicy implements Policy {
     /** Rows decoded in one batch (the KV cache holds CHUNK rows). */
     public static final int CHUNK = 256;
 
+    /** How many chunks {@code rows} rows make, the last one maybe short. */
+    public static int chunks(int rows) {
+        return (rows + CHUNK - 1) / CHUNK;
+    }
+
     private final GPT model;
     private final PromptFormat format;
     private final Sampler.Config sampling;

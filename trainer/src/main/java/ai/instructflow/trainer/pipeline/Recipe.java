@@ -196,7 +196,7 @@ public final class Recipe {
 
         /** The rows' chunks ({@link ModelPolicy#CHUNK} each): the units a split of the sampling is made of. */
         public int chunks() {
-            return (rows.size() + ModelPolicy.CHUNK - 1) / ModelPolicy.CHUNK;
+            return ModelPolicy.chunks(rows.size());
         }
     }
 
@@ -377,7 +377,7 @@ public final class Recipe {
     public record HeldOutPlan(List<String> prompts) {
 
         public int chunks() {
-            return (prompts.size() + ModelPolicy.CHUNK - 1) / ModelPolicy.CHUNK;
+            return ModelPolicy.chunks(prompts.size());
         }
 
         public int units() {
