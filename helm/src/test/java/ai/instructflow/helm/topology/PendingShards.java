@@ -1,5 +1,7 @@
 package ai.instructflow.helm.topology;
 
+import ai.instructflow.workflows.labeling.LabelingActivities;
+import io.temporal.activity.ActivityInterface;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
@@ -14,8 +16,12 @@ import java.util.List;
  */
 final class PendingShards implements AutoCloseable {
 
-    /** The activity type of {@code LabelingActivities.generate} (its interface names its types "labeling-"): one shard. */
-    private static final String SHARD = "labeling-Generate";
+    /**
+     * The activity type of {@code LabelingActivities.generate}, one shard: its interface's prefix, then the method's
+     * name as Temporal capitalises it.
+     */
+    private static final String SHARD =
+            LabelingActivities.class.getAnnotation(ActivityInterface.class).namePrefix() + "Generate";
 
     /** One shard activity being worked on: its activity id, the worker's identity (pid@pod), the attempt. */
     record Held(String activityId, String worker, int attempt) {}

@@ -103,7 +103,7 @@ class PodTopologyIT {
                                     && last(sft).path("status").asString("").equals("running"));
                     long checkpointed = running.path("checkpoint_step").asLong();
                     String killed = last(running).path("worker").asString();  // pid@pod: the pod's hostname
-                    String pod = killed.substring(killed.indexOf('@') + 1);
+                    String pod = pod(killed);
                     podman.kill(pod + "-worker");
                     await("SFT resumed by the other worker", Duration.ofMinutes(2), () -> sft(get(api + "/api/v1/runs/" + id, admin)),
                             sft -> last(sft).path("status").asString("").equals("running")
@@ -181,7 +181,7 @@ class PodTopologyIT {
             held.forEach(h -> seen.computeIfAbsent(h.worker(), w -> new TreeSet<>()).add(h.activityId()));
             for (PendingShards.Held h : held) {
                 if (seen.size() == 2 && seen.get(h.worker()).size() >= 2) {
-                    String container = h.worker().substring(h.worker().indexOf('@') + 1) + "-worker";
+                    String container = pod(h.worker()) + "-worker";
                     podman.freeze(container);
                     if (pending.held(runId).contains(h)) {
                         podman.kill(container);
@@ -193,6 +193,11 @@ class PodTopologyIT {
             Thread.sleep(100);
         }
         throw new AssertionError("no worker caught mid-shard within 8 minutes; shards seen held: " + seen);
+    }
+
+    /** The pod a worker runs in: its identity is pid@hostname, and a pod's hostname is its name. */
+    private static String pod(String worker) {
+        return worker.substring(worker.indexOf('@') + 1);
     }
 
     /** {@code ./instructflow images}, tagged with the project version: the chart's appVersion and so its default tag. */
