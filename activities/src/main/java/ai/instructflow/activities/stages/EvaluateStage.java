@@ -59,7 +59,8 @@ public final class EvaluateStage implements CollectStage<Verdict> {
     /** Why a run on a team's prompts has no verdict, in its report. */
     static final String NO_JUDGE = "No person judged this run, and the simulated judges know only the built-in suite: "
             + "these are proxies. rm_preference is how often the reward model scores PPO's answer to a held-out prompt "
-            + "above SFT's (it overstates: PPO optimised that score); kl_to_sft is PPO's final KL to SFT.";
+            + "above SFT's (it overstates: PPO optimised that score); kl_to_sft is how far PPO moved from SFT, in nats per "
+            + "answer on its held-out answers.";
 
     @Override
     public Stage stage() {
@@ -130,11 +131,13 @@ public final class EvaluateStage implements CollectStage<Verdict> {
         Recipe recipe = work.recipe();
         LabelerCalibration calibration = work.calibration();
         RunSpec spec = work.in().spec();
-        Evaluator.Comparison verdict = recipe.evaluate(answers(work), calibration.labelerTemperature());
+        Recipe.HeldOutAnswers answers = answers(work);
+        Evaluator.Comparison verdict = recipe.evaluate(answers, calibration.labelerTemperature());
+        double kl = klToSft(work, answers);
         PipelineReport report = new PipelineReport(recipe.config(), verdict.b(), verdict.a(), rmAccuracy(work),
                 calibration.agreementOrNaN(), verdict.winRate(), policyHistory(work), secondsSinceStart(work),
-                spec.method());
-        return new Simulated(report, new MetricValues()
+                spec.method(), kl);
+        return new Simulated(report, new MetricValues().put(KL_TO_SFT, kl)
                 .put(WIN_RATE, verdict.winRate().rate()).put(WIN_RATE_CI_LOW, verdict.winRate().ciLow())
                 .put(WIN_RATE_CI_HIGH, verdict.winRate().ciHigh()).put(SFT_ACCURACY, verdict.b().exactAccuracy())
                 .put(spec.method() == Method.PPO ? PPO_ACCURACY : DPO_ACCURACY, verdict.a().exactAccuracy()));
@@ -146,6 +149,13 @@ public final class EvaluateStage implements CollectStage<Verdict> {
      */
     private static Recipe.HeldOutAnswers answers(StageWork work) {
         return work.recipe().heldOutAnswers(work.recipe().heldOutPlan(work.random()), work.generated(TaskKinds.VERDICT));
+    }
+
+    /** How far the tuned policy moved from SFT, measured on its held-out answers the same way for PPO and DPO. */
+    private static double klToSft(StageWork work, Recipe.HeldOutAnswers answers) {
+        try (GPT tuned = work.model(work.in().spec().policyStage(), "policy/"); GPT sft = work.model(Stage.SFT, "policy/")) {
+            return work.recipe().klToSft(answers, tuned, sft);
+        }
     }
 
     /** The people's verdict, and beside it the simulated judges' where they can judge these prompts. */
@@ -183,9 +193,7 @@ public final class EvaluateStage implements CollectStage<Verdict> {
         Recipe.HeldOutAnswers answers = answers(work);
         try (GPT rm = work.model(Stage.RM, "rm/")) {
             WinRate preference = work.recipe().rewardModelPreference(answers, rm);
-            List<Map<String, Double>> ppoHistory = policyHistory(work);
-            double kl = ppoHistory.isEmpty() ? Double.NaN
-                    : ppoHistory.get(ppoHistory.size() - 1).getOrDefault(PpoStage.KL.key(), Double.NaN);
+            double kl = klToSft(work, answers);
             MetricValues metrics = new MetricValues().put(RM_PREFERENCE, preference.rate())
                     .put(RM_PREFERENCE_CI_LOW, preference.ciLow()).put(RM_PREFERENCE_CI_HIGH, preference.ciHigh())
                     .put(KL_TO_SFT, kl);
@@ -196,7 +204,7 @@ public final class EvaluateStage implements CollectStage<Verdict> {
             report.put("rm_accuracy", rmAccuracy(work));
             report.putAll(metrics.map());
             String text = String.format(Locale.ROOT, "%s%n%nRM prefers PPO over SFT on %d held-out prompts: %s%n"
-                    + "KL of PPO to SFT: %.3f nats%n", NO_JUDGE, preference.n(), preference, kl);
+                    + "KL of PPO to SFT on its held-out answers: %.3f nats per answer%n", NO_JUDGE, preference.n(), preference, kl);
             return new StageRunner.Output(saveReport(work, report, text), metrics.map());
         }
     }

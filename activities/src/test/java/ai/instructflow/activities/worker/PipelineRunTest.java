@@ -169,8 +169,10 @@ class PipelineRunTest {
                 .artifacts.stream().filter(a -> a.name().equals(LabelerCalibration.ARTIFACT)).findFirst().orElseThrow(),
                 LabelerCalibration::read).labelerTemperature();
         try (GPT sft = load(Stage.SFT, id, recipe); GPT ppo = load(Stage.PPO, id, recipe)) {
-            var verdict = recipe.evaluate(ppo, sft, temperature, StageSeeds.random(spec.seed(), Stage.EVALUATE));
+            var answers = recipe.heldOutAnswers(ppo, sft, StageSeeds.random(spec.seed(), Stage.EVALUATE));
+            var verdict = recipe.evaluate(answers, temperature);
             assertEquals(verdict.winRate().rate(), evaluate.metrics.get(EvaluateStage.WIN_RATE.key()), 0.0);
+            assertEquals(recipe.klToSft(answers, ppo, sft), evaluate.metrics.get(EvaluateStage.KL_TO_SFT.key()), 0.0);
             assertEquals(verdict.a().exactAccuracy(), evaluate.metrics.get(EvaluateStage.PPO_ACCURACY.key()), 0.0);
             assertEquals(verdict.b().exactAccuracy(), evaluate.metrics.get(EvaluateStage.SFT_ACCURACY.key()), 0.0);
         }

@@ -59,12 +59,14 @@ public final class LocalPipeline {
             log.println("[ppo] " + ppoResult.earlyStop().describe());
         }
 
-        Evaluator.Comparison verdict = recipe.evaluate(policy, sft, rankings.labelerTemperature(), rng);
+        Recipe.HeldOutAnswers answers = recipe.heldOutAnswers(policy, sft, rng);
+        Evaluator.Comparison verdict = recipe.evaluate(answers, rankings.labelerTemperature());
+        double klToSft = recipe.klToSft(answers, policy, sft);
         double seconds = (System.nanoTime() - began) / 1e9;
         for (GPT model : List.of(sft, rm, policy, value)) {
             model.close();
         }
         return new PipelineReport(config, verdict.b(), verdict.a(), rmResult.heldOutAccuracy(), rankings.agreement(),
-                verdict.winRate(), ppoResult.history(), seconds, Method.PPO);
+                verdict.winRate(), ppoResult.history(), seconds, Method.PPO, klToSft);
     }
 }

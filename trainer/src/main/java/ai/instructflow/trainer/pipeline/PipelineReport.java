@@ -14,10 +14,11 @@ import java.util.Map;
  * @param policy        the tuned policy's per-task report
  * @param rmAccuracy    held-out pairwise accuracy of the reward model, or of DPO's implicit reward
  * @param policyHistory the tuned policy's training metrics: PPO's per iteration, DPO's per step
+ * @param klToSft       the tuned policy's KL to SFT on its held-out answers ({@link Recipe#klToSft}), nats
  */
 public record PipelineReport(PipelineConfig config, TaskReport sft, TaskReport policy, double rmAccuracy,
                              double labelerAgreement, WinRate winRate, List<Map<String, Double>> policyHistory,
-                             double seconds, Method method) {
+                             double seconds, Method method, double klToSft) {
 
     public Map<String, Object> toMap() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -30,6 +31,7 @@ public record PipelineReport(PipelineConfig config, TaskReport sft, TaskReport p
         out.put("win_rate_ci_low", winRate.ciLow());
         out.put("win_rate_ci_high", winRate.ciHigh());
         out.put("win_rate_n", winRate.n());
+        out.put("kl_to_sft", klToSft);
         out.put("seconds", seconds);
         out.put("preset", config.preset());
         out.put("demonstrators", config.demonstrators().describe());
@@ -48,6 +50,8 @@ public record PipelineReport(PipelineConfig config, TaskReport sft, TaskReport p
         s.append(String.format(Locale.ROOT, "%s win rate over SFT (held-out labelers, held-out prompts): %.1f%% "
                 + "[95%% CI %.1f%% .. %.1f%%], n=%d%n", method.label(), 100 * winRate.rate(), 100 * winRate.ciLow(),
                 100 * winRate.ciHigh(), winRate.n()));
+        s.append(String.format(Locale.ROOT, "%s KL to SFT on its held-out answers: %.3f nats per answer%n",
+                method.label(), klToSft));
         s.append("\nSFT policy\n").append(sft.toTable());
         s.append("\n").append(method.label()).append(" policy\n").append(policy.toTable());
         return s.toString();

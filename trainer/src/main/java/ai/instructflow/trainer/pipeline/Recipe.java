@@ -28,6 +28,7 @@ import ai.instructflow.trainer.tokenizer.PromptFormat;
 import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.trainer.train.Comparison;
 import ai.instructflow.trainer.train.Demonstration;
+import ai.instructflow.trainer.train.ResponseLogProbs;
 import ai.instructflow.trainer.train.TrainingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,6 +50,8 @@ public final class Recipe {
 
     /** Held-out demonstrations for SFT's evaluation loss. */
     public static final int EVAL_DEMONSTRATIONS = 200;
+    /** Answers in one forward pass when their log-probabilities are measured. */
+    private static final int SCORED_TOGETHER = 64;
 
     /** Step 1's data: demonstrations to train on and held-out ones to measure the loss on. */
     public record Demonstrations(List<Demonstration> train, List<Demonstration> eval) {}
@@ -353,6 +356,28 @@ public final class Recipe {
             outcomes[i] = ppoScores[i] > sftScores[i] ? 1 : ppoScores[i] == sftScores[i] ? 0.5 : 0;
         }
         return WinRate.of(outcomes);
+    }
+
+    /**
+     * How far the tuned policy moved from SFT, measured the same way whichever method tuned it: the
+     * mean over the held-out prompts of log pi(y|x) - log pi_SFT(y|x) for the tuned policy's own
+     * temperature-1 answer y, a Monte Carlo estimate of KL(pi || pi_SFT) in nats per answer (an answer
+     * cut off at the length limit is scored with its end-of-text, a slight overstatement). PPO's
+     * {@code kl} is the same estimate on its training rollouts; DPO has no rollouts to report it on.
+     */
+    public double klToSft(HeldOutAnswers answers, GPT tuned, GPT sft) {
+        List<Demonstration> asked = new ArrayList<>(answers.prompts().size());
+        for (int i = 0; i < answers.prompts().size(); i++) {
+            asked.add(new Demonstration(format.prompt(answers.prompts().get(i)), format.response(answers.ppo().get(i))));
+        }
+        int pad = format.tokenizer().pad();
+        float[] policy = ResponseLogProbs.sums(tuned, asked, pad, SCORED_TOGETHER);
+        float[] reference = ResponseLogProbs.sums(sft, asked, pad, SCORED_TOGETHER);
+        double sum = 0;
+        for (int i = 0; i < policy.length; i++) {
+            sum += policy[i] - reference[i];
+        }
+        return policy.length == 0 ? Double.NaN : sum / policy.length;
     }
 
     /** Held-out prompts and each policy's temperature-1 answer to them, as judges compare them. */
