@@ -17,6 +17,7 @@ import ai.instructflow.workflows.StageResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
+import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -198,7 +199,9 @@ public final class StageRunner {
             }
             return new StageResult(stage.id(), out.artifacts(), out.metrics(), null);
         } catch (HandedOver e) {
-            throw ApplicationFailure.newFailure(e.getMessage(), Failures.HANDED_OVER);
+            // benign: a hand-over is how a worker leaves, so the SDK logs it without a warning and a stack trace
+            throw ApplicationFailure.newBuilder().setMessage(e.getMessage()).setType(Failures.HANDED_OVER)
+                    .setCategory(ApplicationErrorCategory.BENIGN).build();
         } catch (CancellationException | ActivityCompletionException e) {
             end(manifest, attempt, RunStatus.CANCELLED, null, began);
             manifest.status = RunStatus.CANCELLED;
