@@ -1,0 +1,37 @@
+package ai.instructflow.api.platform;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.logging.LoggingFilter;
+import java.util.logging.Filter;
+import java.util.logging.LogRecord;
+
+/**
+ * Leaves out the Temporal SDK's warning, with its stack trace, for one race it handles itself: a
+ * labeling queue renews its history (continue-as-new) while labelers' updates arrive, the service
+ * refuses the renewal with UnhandledCommand so that the updates are handled first, and the worker
+ * handles them and renews on the next workflow task. Busy queues do this at most renewals (every
+ * 1,000 events), so the warning said nothing but filled the demo's output. Any other failure to
+ * report a workflow task still warns.
+ */
+@LoggingFilter(name = RenewalRaceFilter.NAME)
+public final class RenewalRaceFilter implements Filter {
+
+    public static final String NAME = "temporal-renewal-race";
+    static final String WORKFLOW_WORKER = "io.temporal.internal.worker.WorkflowWorker";
+    private static final String UNHANDLED_COMMAND = "UnhandledCommand";
+
+    @Override
+    public boolean isLoggable(LogRecord record) {
+        if (!WORKFLOW_WORKER.equals(record.getLoggerName())) {
+            return true;
+        }
+        for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
+            if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
+                    && UNHANDLED_COMMAND.equals(s.getStatus().getDescription())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
