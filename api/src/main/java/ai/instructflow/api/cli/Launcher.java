@@ -24,20 +24,39 @@ public class Launcher implements QuarkusApplication {
 
     static final String USAGE = """
             usage: instructflow <command> [options]
-              demo [--method ppo|dpo] [--serve] [--json] [--port N]
+              demo [--method ppo|dpo] [--seed N] [--serve] [--json] [--port N]
                                                     start the embedded platform, run the demo through its REST API
-                                                    (RM and PPO, or DPO, after SFT), print the report
+                                                    (RM and PPO, or DPO, after SFT; seed 1 unless given), print the report
               serve [--port N]                      the API with embedded Temporal, S3 and an in-process worker
               worker                                a worker only, joining a platform (INSTRUCTFLOW_TEMPORAL_TARGET, INSTRUCTFLOW_S3_ENDPOINT)
             """ + RunsBench.USAGE + LabelingBench.USAGE + StageBench.USAGE + RunsCommand.USAGE + StoredModelCommand.USAGE;
 
-    /** What the demo submits: a name, the method, and the trainer's defaults for everything else. */
-    static String demoSpec(String method) {
+    /**
+     * What the demo submits: a name, the method, the seed when one is given (null: the run spec's
+     * default), and the trainer's defaults for everything else.
+     */
+    static String demoSpec(String method, String seed) {
         Method chosen = Arrays.stream(Method.values()).filter(m -> m.id().equals(method)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("--method must be one of " + Arrays.stream(Method.values())
                         .map(Method::id).toList() + ", got '" + method + "'"));
-        return chosen == Method.PPO ? "{\"name\": \"demo\"}"
-                : "{\"name\": \"demo-" + chosen.id() + "\", \"method\": \"" + chosen.id() + "\"}";
+        StringBuilder spec = new StringBuilder(chosen == Method.PPO ? "{\"name\": \"demo\""
+                : "{\"name\": \"demo-" + chosen.id() + "\", \"method\": \"" + chosen.id() + "\"");
+        if (seed != null) {
+            spec.append(", \"seed\": ").append(parseSeed(seed));
+        }
+        return spec.append('}').toString();
+    }
+
+    private static long parseSeed(String text) {
+        try {
+            long seed = Long.parseLong(text);
+            if (seed < 0) {
+                throw new NumberFormatException();
+            }
+            return seed;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--seed must be a whole number of 0 or more, got '" + text + "'");
+        }
     }
 
     @Inject
@@ -61,7 +80,8 @@ public class Launcher implements QuarkusApplication {
                 case "model" -> StoredModelCommand.run(rest);
                 case "worker" -> WorkerMain.main(rest.toArray(String[]::new));
                 case "serve", "demo" -> {
-                    demoSpec(Main.option(rest, "--method", Method.PPO.id()));  // checked before the platform starts
+                    // checked before the platform starts
+                    demoSpec(Main.option(rest, "--method", Method.PPO.id()), Main.option(rest, "--seed", null));
                     String port = Main.option(rest, "--port", null);
                     if (port != null) {
                         System.setProperty("quarkus.http.port", Integer.toString(parsePort(port)));
@@ -108,7 +128,7 @@ public class Launcher implements QuarkusApplication {
                     .run();
         }
         Main.option(rest, "--port", null);
-        String spec = demoSpec(Main.option(rest, "--method", Method.PPO.id()));
+        String spec = demoSpec(Main.option(rest, "--method", Method.PPO.id()), Main.option(rest, "--seed", null));
         boolean json = rest.remove("--json");
         boolean serve = args[0].equals("serve") || rest.remove("--serve");
         if (!rest.isEmpty()) {
