@@ -362,8 +362,11 @@ public final class Recipe {
      * How far the tuned policy moved from SFT, measured the same way whichever method tuned it: the
      * mean over the held-out prompts of log pi(y|x) - log pi_SFT(y|x) for the tuned policy's own
      * temperature-1 answer y, a Monte Carlo estimate of KL(pi || pi_SFT) in nats per answer (an answer
-     * cut off at the length limit is scored with its end-of-text, a slight overstatement). PPO's
-     * {@code kl} is the same estimate on its training rollouts; DPO has no rollouts to report it on.
+     * cut off at the length limit is scored with its end-of-text, a slight overstatement). The answers
+     * are scored as their text encodes again: the sampled tokens, for the text a trained policy writes
+     * (a random model's stray bytes that are not UTF-8 come back as other tokens, so there it is no
+     * estimate at all). PPO's {@code kl} is the same estimate on its training rollouts; DPO has no
+     * rollouts to report it on.
      */
     public double klToSft(HeldOutAnswers answers, GPT tuned, GPT sft) {
         List<Demonstration> asked = new ArrayList<>(answers.prompts().size());
