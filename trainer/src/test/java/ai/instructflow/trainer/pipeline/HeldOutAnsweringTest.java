@@ -24,12 +24,17 @@ import org.junit.jupiter.api.Test;
  */
 class HeldOutAnsweringTest {
 
+    /** The defaults with seed 5, 3 labelers and {@code prompts} held-out prompts to answer. */
+    static PipelineConfig heldOut(int prompts) {
+        PipelineConfig d = PipelineConfig.defaults();
+        return new PipelineConfig(d.preset(), "cpu", 5, d.demonstrators(), d.demonstrations(), d.comparisonPrompts(),
+                d.heldOutComparisons(), d.k(), 3, prompts, d.sft(), d.rm(), d.ppo(), d.dpo());
+    }
+
     @Test
     void answersMadeInUnitsAreTheAnswersMadeWholeAndJudgedAsThePoliciesThemselves() {
-        PipelineConfig d = PipelineConfig.defaults();
         // 300 held-out prompts: two chunks per policy, the last one short; four units
-        PipelineConfig config = new PipelineConfig(d.preset(), "cpu", 5, d.demonstrators(), d.demonstrations(),
-                d.comparisonPrompts(), d.heldOutComparisons(), d.k(), 3, 300, d.sft(), d.rm(), d.ppo(), d.dpo());
+        PipelineConfig config = heldOut(300);
         Recipe recipe = new Recipe(config);
         Recipe.HeldOutPlan plan = recipe.heldOutPlan(new Random(7));
         assertEquals(300, plan.prompts().size());

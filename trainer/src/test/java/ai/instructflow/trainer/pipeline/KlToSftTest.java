@@ -22,10 +22,7 @@ class KlToSftTest {
 
     @Test
     void noneToItsCopyAndSomeOnceFineTuned() {
-        PipelineConfig d = PipelineConfig.defaults();
-        PipelineConfig config = new PipelineConfig(d.preset(), "cpu", 5, d.demonstrators(), d.demonstrations(),
-                d.comparisonPrompts(), d.heldOutComparisons(), d.k(), 3, 64, d.sft(), d.rm(), d.ppo(), d.dpo());
-        Recipe recipe = new Recipe(config);
+        Recipe recipe = new Recipe(HeldOutAnsweringTest.heldOut(64));
         try (GPT start = recipe.baseModel(); GPT tuned = start.copy(1, GPT.Head.LM)) {
             Recipe.HeldOutAnswers unchanged = recipe.heldOutAnswers(tuned, start, new Random(3));
             assertEquals(0.0, recipe.klToSft(unchanged, tuned, start), 0.0);
