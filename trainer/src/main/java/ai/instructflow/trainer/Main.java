@@ -49,13 +49,8 @@ public final class Main {
     private static void localPipeline(List<String> args) throws Exception {
         boolean json = args.remove("--json");
         PipelineConfig defaults = PipelineConfig.defaults();
-        String seedText = option(args, "--seed", String.valueOf(defaults.seed()));
-        long seed;
-        try {
-            seed = Long.parseLong(seedText);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--seed must be an integer, got '" + seedText + "'");
-        }
+        long seed = wholeNumber("--seed", option(args, "--seed", String.valueOf(defaults.seed())), Long.MIN_VALUE,
+                Long.MAX_VALUE, "an integer");
         String device = option(args, "--device", defaults.device());
         if (!args.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + args);
@@ -83,5 +78,18 @@ public final class Main {
         String value = args.get(i + 1);
         args.subList(i, i + 2).clear();
         return value;
+    }
+
+    /** An option's value read as a whole number in [min, max]; refused as "{option} must be {what}, got '{text}'". */
+    public static long wholeNumber(String option, String text, long min, long max, String what) {
+        try {
+            long value = Long.parseLong(text);
+            if (value < min || value > max) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be " + what + ", got '" + text + "'");
+        }
     }
 }

@@ -42,21 +42,10 @@ public class Launcher implements QuarkusApplication {
         StringBuilder spec = new StringBuilder(chosen == Method.PPO ? "{\"name\": \"demo\""
                 : "{\"name\": \"demo-" + chosen.id() + "\", \"method\": \"" + chosen.id() + "\"");
         if (seed != null) {
-            spec.append(", \"seed\": ").append(parseSeed(seed));
+            spec.append(", \"seed\": ")
+                    .append(Main.wholeNumber("--seed", seed, 0, Long.MAX_VALUE, "a whole number of 0 or more"));
         }
         return spec.append('}').toString();
-    }
-
-    private static long parseSeed(String text) {
-        try {
-            long seed = Long.parseLong(text);
-            if (seed < 0) {
-                throw new NumberFormatException();
-            }
-            return seed;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--seed must be a whole number of 0 or more, got '" + text + "'");
-        }
     }
 
     @Inject
@@ -84,7 +73,8 @@ public class Launcher implements QuarkusApplication {
                     demoSpec(Main.option(rest, "--method", Method.PPO.id()), Main.option(rest, "--seed", null));
                     String port = Main.option(rest, "--port", null);
                     if (port != null) {
-                        System.setProperty("quarkus.http.port", Integer.toString(parsePort(port)));
+                        long number = Main.wholeNumber("--port", port, 1, 65535, "a port number (1-65535)");
+                        System.setProperty("quarkus.http.port", Long.toString(number));
                     }
                     Quarkus.run(Launcher.class, args);
                 }
@@ -151,17 +141,5 @@ public class Launcher implements QuarkusApplication {
             Quarkus.waitForExit();
         }
         return code;
-    }
-
-    private static int parsePort(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port < 1 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return port;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--port must be a port number (1-65535), got '" + text + "'");
-        }
     }
 }
