@@ -1,9 +1,11 @@
 package ai.instructflow.infra;
 
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.temporal.internal.testservice.GRPCServerHelper;
+import io.temporal.internal.testservice.InProcessGRPCServer;
 import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,16 +20,22 @@ import java.util.concurrent.TimeUnit;
  * <p>Assembled as {@code TestServer.createPortBoundServer} does, but bound to one address: that
  * method listens on every interface, and an unauthenticated Temporal frontend must not be reachable
  * from the network unless someone asks for it.
+ *
+ * <p>Clients in this process (the API and its worker) reach the same service through an in-process
+ * channel instead: no socket, no HTTP/2 framing, and messages handed over as objects rather than
+ * serialized, which is most of what a labeling queue's update costs beyond its own work.
  */
 public final class EmbeddedTemporal implements AutoCloseable {
 
     private final TestServicesStarter services;
     private final Server server;
+    private final InProcessGRPCServer inProcess;
     private final String host;
 
-    private EmbeddedTemporal(TestServicesStarter services, Server server, String host) {
+    private EmbeddedTemporal(TestServicesStarter services, Server server, InProcessGRPCServer inProcess, String host) {
         this.services = services;
         this.server = server;
+        this.inProcess = inProcess;
         this.host = host;
     }
 
@@ -37,9 +45,11 @@ public final class EmbeddedTemporal implements AutoCloseable {
         TestServicesStarter services = new TestServicesStarter(true, 0);
         ServerBuilder<?> builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
         GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
+        InProcessGRPCServer inProcess = new InProcessGRPCServer(services.getServices());
         try {
-            return new EmbeddedTemporal(services, builder.build().start(), host);
+            return new EmbeddedTemporal(services, builder.build().start(), inProcess, host);
         } catch (IOException e) {
+            inProcess.shutdownNow();
             services.close();
             throw new UncheckedIOException("cannot start the embedded Temporal service on " + host + ":" + port, e);
         }
@@ -50,6 +60,11 @@ public final class EmbeddedTemporal implements AutoCloseable {
         return host + ":" + port();
     }
 
+    /** The channel for clients in this process; closed with the service. */
+    public ManagedChannel channel() {
+        return inProcess.getChannel();
+    }
+
     /** The port actually bound (a free one when started with 0). */
     public int port() {
         return server.getPort();
@@ -57,8 +72,10 @@ public final class EmbeddedTemporal implements AutoCloseable {
 
     @Override
     public void close() {
+        inProcess.shutdownNow();
         server.shutdownNow();
         try {
+            inProcess.awaitTermination(5, TimeUnit.SECONDS);
             server.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

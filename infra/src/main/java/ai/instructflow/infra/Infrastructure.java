@@ -1,5 +1,8 @@
 package ai.instructflow.infra;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.client.WorkflowClient;
+
 /**
  * Starts whatever the settings mark as embedded and hands back settings that point at running
  * endpoints only, so the rest of the platform connects the same way to embedded and external parts.
@@ -41,6 +44,15 @@ public final class Infrastructure implements AutoCloseable {
 
     public InfraSettings settings() {
         return resolved;
+    }
+
+    /**
+     * A client of the Temporal service: in-process when this process embeds it, so that calls from
+     * the API and its worker cost no socket or serialization; over the network otherwise.
+     */
+    public WorkflowClient connect(MeterRegistry metrics) {
+        return temporal != null ? TemporalConnection.connect(temporal.channel(), resolved, metrics)
+                : TemporalConnection.connect(resolved, metrics);
     }
 
     /** Whether the Temporal service runs in this process (it lives and dies with the process's workers). */

@@ -3,6 +3,7 @@ package ai.instructflow.infra;
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import com.uber.m3.tally.ScopeCloseException;
+import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
@@ -36,8 +37,16 @@ public final class TemporalConnection {
         if (settings.embeddedTemporal()) {
             throw new IllegalStateException("start the embedded Temporal service first (Infrastructure.start)");
         }
-        WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(settings.temporalTarget());
+        return connect(WorkflowServiceStubsOptions.newBuilder().setTarget(settings.temporalTarget()), settings, metrics);
+    }
+
+    /** A client over {@code channel}, which stays open when the client closes: its owner closes it. */
+    static WorkflowClient connect(ManagedChannel channel, InfraSettings settings, MeterRegistry metrics) {
+        return connect(WorkflowServiceStubsOptions.newBuilder().setChannel(channel), settings, metrics);
+    }
+
+    private static WorkflowClient connect(WorkflowServiceStubsOptions.Builder options, InfraSettings settings,
+                                          MeterRegistry metrics) {
         if (settings.tlsCert() != null) {
             try (InputStream cert = new FileInputStream(settings.tlsCert());
                  InputStream key = new FileInputStream(settings.tlsKey())) {

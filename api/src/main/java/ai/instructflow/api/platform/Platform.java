@@ -63,7 +63,7 @@ public class Platform {
         SettingSource settingSource = property -> config.getOptionalValue(property, String.class);
         infra = Infrastructure.start(InfraSettings.from(settingSource), temporalPort, s3Port);
         InfraSettings settings = infra.settings();
-        client = TemporalConnection.connect(settings, meters);
+        client = infra.connect(meters);
         runs = new RunStore(new ObjectStore(StorageConfig.from(settings)));
         if (workerEnabled) {
             workerSettings = WorkerSettings.from(settingSource);
