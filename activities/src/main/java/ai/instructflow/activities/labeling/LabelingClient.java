@@ -9,6 +9,7 @@ import ai.instructflow.workflows.labeling.LeaseRequest;
 import ai.instructflow.workflows.labeling.QueueSpec;
 import ai.instructflow.workflows.labeling.QueueState;
 import ai.instructflow.workflows.labeling.SubmitAck;
+import io.grpc.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -18,7 +19,9 @@ import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.client.WorkflowUpdateTimeoutOrCancelledException;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -41,6 +47,15 @@ public final class LabelingClient {
     /** Enough for an execution to hand over to the next one. */
     private static final int CONTINUE_AS_NEW_TRIES = 3;
     private static final int CACHED_SPECS = 64;
+    /** How long one try of an update waits for its answer (a busy queue answers well within it). */
+    private static final Duration TRY_FOR = Duration.ofSeconds(2);
+    /** How long an update is tried in all, as the SDK itself would wait for one. */
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "labeling-update-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** A lease with its tasks' content, and the queue it came from. */
     public record Leased(LeaseGrant grant, List<LabelingTask> tasks, QueueState queue) {}
@@ -83,7 +98,8 @@ public final class LabelingClient {
 
     /** Up to {@code max} tasks for {@code labeler}, of {@code group} (null: none) as their token says. */
     public Leased lease(String runId, String stage, String labeler, String group, int max) {
-        LeaseGrant grant = call(runId, stage, () -> queue(runId, stage).lease(new LeaseRequest(labeler, group, max)));
+        LeaseGrant grant = call(runId, stage, update(runId, stage, "lease", UUID.randomUUID().toString(), LeaseGrant.class,
+                new LeaseRequest(labeler, group, max)));
         if (grant.refused() != null) {
             throw refusal(grant.refused(), grant.reason());
         }
@@ -126,12 +142,9 @@ public final class LabelingClient {
         // one update id for every try: if a try counted the labels but its answer was lost (the queue
         // continued as new meanwhile), the next try hears which update counted them, and it was this one
         String updateId = UUID.randomUUID().toString();
-        UpdateOptions<SubmitAck> submit = UpdateOptions.newBuilder(SubmitAck.class).setUpdateName("submit")
-                .setUpdateId(updateId).setWaitForStage(WorkflowUpdateStage.COMPLETED).build();
         SubmitAck ack;
         try {
-            ack = call(runId, stage, () -> client.newUntypedWorkflowStub(LabelingQueues.id(runId, stage))
-                    .startUpdate(submit, batch).getResult());
+            ack = call(runId, stage, update(runId, stage, "submit", updateId, SubmitAck.class, batch));
             if (ack.duplicate() && updateId.equals(ack.countedBy())) {
                 ack = ack.asAccepted();
             }
@@ -187,6 +200,37 @@ public final class LabelingClient {
 
     private void remember(String runId, String stage, QueueSpec spec) {
         specs.put(LabelingQueues.id(runId, stage), spec);
+    }
+
+    /**
+     * One update of the queue, sent again under the same id when a try hears nothing for
+     * {@link #TRY_FOR}: the in-memory Temporal service can lose an update admitted to an execution that
+     * continues as new in the same moment (its answer would come only at the service's 10 s poll
+     * deadline, and then as "not found"). Sent again, it reaches the next execution, which carries in
+     * its ledger whether that update id already counted; an update still in progress is found by its
+     * id and simply waited on. Past {@link #PATIENCE} the last timeout goes to the caller.
+     */
+    private <T> Supplier<T> update(String runId, String stage, String name, String updateId, Class<T> type, Object arg) {
+        UpdateOptions<T> options = UpdateOptions.newBuilder(type).setUpdateName(name).setUpdateId(updateId)
+                .setWaitForStage(WorkflowUpdateStage.COMPLETED).build();
+        return () -> {
+            long giveUpAt = System.nanoTime() + PATIENCE.toNanos();
+            while (true) {
+                Context.CancellableContext attempt = Context.current().withDeadlineAfter(TRY_FOR.toMillis(),
+                        TimeUnit.MILLISECONDS, DEADLINES);
+                Context outer = attempt.attach();
+                try {
+                    return client.newUntypedWorkflowStub(LabelingQueues.id(runId, stage)).startUpdate(options, arg).getResult();
+                } catch (WorkflowUpdateTimeoutOrCancelledException e) {
+                    if (System.nanoTime() - giveUpAt > 0) {
+                        throw e;
+                    }
+                } finally {
+                    attempt.detach(outer);
+                    attempt.cancel(null);
+                }
+            }
+        };
     }
 
     private LabelingQueueWorkflow queue(String runId, String stage) {
