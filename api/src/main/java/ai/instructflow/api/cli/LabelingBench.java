@@ -34,8 +34,8 @@ final class LabelingBench {
               labeling-bench [--labelers N] [--tasks N] [--warmup N] [--json]
                                                     N people label one queue through the REST API at once
                                                     (default 50; the queue holds --tasks demonstrations, default
-                                                    30 per labeler, plus a tenth held out); prints latencies and
-                                                    rate after the first --warmup submissions (default 10 per
+                                                    120 per labeler, plus a tenth held out); prints latencies and
+                                                    rate after the first --warmup submissions (default 30 per
                                                     labeler), then checks exactly-once counting and the export
             """;
 
@@ -94,8 +94,10 @@ final class LabelingBench {
     static LabelingBench of(List<String> args, ApiClient admin) {
         List<String> rest = new ArrayList<>(args);
         int labelers = BenchPlatform.number(rest, "--labelers", 50);
-        int tasks = BenchPlatform.number(rest, "--tasks", 30 * labelers);
-        int warmup = BenchPlatform.number(rest, "--warmup", Math.min(10 * labelers, tasks / 3));
+        // long enough to measure a warm server: with 30 and 10 per labeler, the measured part still ran
+        // while the JIT compiled on 2 cores, at about twice the CPU per submission of what follows
+        int tasks = BenchPlatform.number(rest, "--tasks", 120 * labelers);
+        int warmup = BenchPlatform.number(rest, "--warmup", Math.min(30 * labelers, tasks / 3));
         boolean json = rest.remove("--json");
         if (!rest.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + rest);
