@@ -9,17 +9,21 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 
-/** Only the refused renewal is left out of the log; the SDK's other warnings stay. */
+/** Only the renewal races are left out of the log; the SDK's other warnings stay. */
 class RenewalRaceFilterTest {
 
     private final RenewalRaceFilter filter = new RenewalRaceFilter();
 
     @Test
-    void leavesOutOnlyTheWorkflowWorkersUnhandledCommand() {
+    void leavesOutOnlyTheWorkflowWorkersRenewalRaces() {
         assertFalse(filter.isLoggable(warning(RenewalRaceFilter.WORKFLOW_WORKER,
                 Status.INVALID_ARGUMENT.withDescription("UnhandledCommand"))));
+        assertFalse(filter.isLoggable(warning(RenewalRaceFilter.WORKFLOW_WORKER,
+                Status.NOT_FOUND.withDescription("workflow execution already completed"))));
         assertTrue(filter.isLoggable(warning(RenewalRaceFilter.WORKFLOW_WORKER,
                 Status.INVALID_ARGUMENT.withDescription("BadCompleteWorkflowExecutionAttributes"))));
+        assertTrue(filter.isLoggable(warning(RenewalRaceFilter.WORKFLOW_WORKER,
+                Status.NOT_FOUND.withDescription("Workflow task not found"))));
         assertTrue(filter.isLoggable(warning(RenewalRaceFilter.WORKFLOW_WORKER, Status.UNAVAILABLE)));
         assertTrue(filter.isLoggable(warning("io.temporal.internal.worker.ActivityWorker",
                 Status.INVALID_ARGUMENT.withDescription("UnhandledCommand"))));
