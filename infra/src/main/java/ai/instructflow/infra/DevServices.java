@@ -58,7 +58,7 @@ public final class DevServices {
         String host = option(options, "--host", "127.0.0.1");
         switch (args.get(0)) {
             case "temporal" -> {
-                int port = port(option(options, "--port", "7233"));
+                int port = PortNumber.parse("--port", option(options, "--port", "7233"));
                 noneLeft(options);
                 EmbeddedTemporal temporal = EmbeddedTemporal.start(host, port);
                 System.out.println("Temporal (in memory, no history across restarts) on " + temporal.target()
@@ -67,7 +67,7 @@ public final class DevServices {
             }
             case "s3" -> {
                 InfraSettings defaults = InfraSettings.from(env);
-                int port = port(option(options, "--port", "9000"));
+                int port = PortNumber.parse("--port", option(options, "--port", "9000"));
                 Path dir = Path.of(option(options, "--dir", defaults.dataDir().resolve("s3").toString()));
                 noneLeft(options);
                 EmbeddedS3 s3 = EmbeddedS3.start(dir, host, port, defaults.s3AccessKey(), defaults.s3SecretKey());
@@ -97,18 +97,6 @@ public final class DevServices {
     private static void noneLeft(List<String> options) {
         if (!options.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + options);
-        }
-    }
-
-    private static int port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port < 0 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return port;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--port must be a port number (0 for any free one), got '" + text + "'");
         }
     }
 }

@@ -1,5 +1,6 @@
 package ai.instructflow.activities.worker;
 
+import ai.instructflow.infra.PortNumber;
 import ai.instructflow.infra.SettingSource;
 import ai.instructflow.workflows.TaskQueues;
 import java.time.Duration;
@@ -46,16 +47,7 @@ public record WorkerSettings(List<String> queues, String device, String metricsH
         String device = settings.get("instructflow.device", pools.equals(List.of("gpu")) ? "gpu" : "cpu");
         long graceSeconds = number(settings, "instructflow.worker.shutdown-grace-seconds", "90", "a number of seconds");
         String port = "instructflow.metrics-port";
-        int metricsPort;
-        try {
-            metricsPort = Integer.parseInt(settings.get(port, "9464"));
-        } catch (NumberFormatException e) {
-            metricsPort = -1;
-        }
-        if (metricsPort < 0 || metricsPort > 65535) {
-            throw new IllegalArgumentException(named(port) + " must be a port number (0 for any free port), got '"
-                    + settings.get(port, "") + "'");
-        }
+        int metricsPort = PortNumber.parse(named(port), settings.get(port, "9464"));
         return new WorkerSettings(pools.stream().map(TaskQueues::of).toList(), device,
                 settings.get("instructflow.host", "127.0.0.1"), metricsPort, Duration.ofSeconds(graceSeconds));
     }
