@@ -51,7 +51,7 @@ public final class DemonstrationTasks implements TaskKind<Demonstration> {
 
     @Override
     public Demonstration row(LabelingTask task, Label label, PromptFormat format) {
-        return new Demonstration(format.prompt(task.prompt()), format.response(label.completion()));
+        return Demonstration.of(format, task.prompt(), label.completion());
     }
 
     @Override

@@ -172,7 +172,7 @@ public final class Datasets {
     private static Demonstration demonstration(JsonNode row, PromptFormat format, Origin origin) throws BadRow {
         String prompt = origin.text(prompt(row), "prompt");
         String completion = origin.text(text(row.get("completion"), "completion", MAX_RESPONSE_CHARS), "completion");
-        return new Demonstration(format.prompt(prompt), format.response(completion));
+        return Demonstration.of(format, prompt, completion);
     }
 
     private static Comparison comparison(JsonNode row, PromptFormat format, Origin origin) throws BadRow {

@@ -371,7 +371,7 @@ public final class Recipe {
     public double klToSft(HeldOutAnswers answers, GPT tuned, GPT sft) {
         List<Demonstration> asked = new ArrayList<>(answers.prompts().size());
         for (int i = 0; i < answers.prompts().size(); i++) {
-            asked.add(new Demonstration(format.prompt(answers.prompts().get(i)), format.response(answers.ppo().get(i))));
+            asked.add(Demonstration.of(format, answers.prompts().get(i), answers.ppo().get(i)));
         }
         int pad = format.tokenizer().pad();
         float[] policy = ResponseLogProbs.sums(tuned, asked, pad, SCORED_TOGETHER);
@@ -451,7 +451,7 @@ public final class Recipe {
         SimulatedDemonstrator demonstrator = new SimulatedDemonstrator(config.demonstrators());
         List<Demonstration> out = new ArrayList<>(prompts.size());
         for (SuitePrompt p : prompts) {
-            out.add(new Demonstration(format.prompt(p.prompt()), format.response(demonstrator.demonstrate(p, rng))));
+            out.add(Demonstration.of(format, p.prompt(), demonstrator.demonstrate(p, rng)));
         }
         return out;
     }
