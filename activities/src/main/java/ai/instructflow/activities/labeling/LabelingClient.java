@@ -208,13 +208,15 @@ public final class LabelingClient {
      * continues as new in the same moment (its answer would come only at the service's 10 s poll
      * deadline, and then as "not found"). Sent again, it reaches the next execution, which carries in
      * its ledger whether that update id already counted; an update still in progress is found by its
-     * id and simply waited on. Past {@link #PATIENCE} the last timeout goes to the caller.
+     * id and simply waited on. Past {@link #PATIENCE}, or once the caller is interrupted or cancelled,
+     * the last timeout goes to the caller.
      */
     private <T> Supplier<T> update(String runId, String stage, String name, String updateId, Class<T> type, Object arg) {
         UpdateOptions<T> options = UpdateOptions.newBuilder(type).setUpdateName(name).setUpdateId(updateId)
                 .setWaitForStage(WorkflowUpdateStage.COMPLETED).build();
         return () -> {
             long giveUpAt = System.nanoTime() + PATIENCE.toNanos();
+            Context caller = Context.current();
             while (true) {
                 Context.CancellableContext attempt = Context.current().withDeadlineAfter(TRY_FOR.toMillis(),
                         TimeUnit.MILLISECONDS, DEADLINES);
@@ -222,7 +224,8 @@ public final class LabelingClient {
                 try {
                     return client.newUntypedWorkflowStub(LabelingQueues.id(runId, stage)).startUpdate(options, arg).getResult();
                 } catch (WorkflowUpdateTimeoutOrCancelledException e) {
-                    if (System.nanoTime() - giveUpAt > 0) {
+                    // a try of a caller that has given up fails at once: trying again would only spin
+                    if (caller.isCancelled() || Thread.currentThread().isInterrupted() || System.nanoTime() - giveUpAt > 0) {
                         throw e;
                     }
                 } finally {
