@@ -218,8 +218,8 @@ public final class LabelingClient {
             long giveUpAt = System.nanoTime() + PATIENCE.toNanos();
             Context caller = Context.current();
             while (true) {
-                Context.CancellableContext attempt = Context.current().withDeadlineAfter(TRY_FOR.toMillis(),
-                        TimeUnit.MILLISECONDS, DEADLINES);
+                Context.CancellableContext attempt = caller.withDeadlineAfter(TRY_FOR.toMillis(), TimeUnit.MILLISECONDS,
+                        DEADLINES);
                 Context outer = attempt.attach();
                 try {
                     return client.newUntypedWorkflowStub(LabelingQueues.id(runId, stage)).startUpdate(options, arg).getResult();
