@@ -5,6 +5,7 @@ import ai.instructflow.workflows.labeling.LabelingQueueWorkflow;
 import ai.instructflow.workflows.labeling.LabelingQueues;
 import ai.instructflow.workflows.labeling.QueueSpec;
 import ai.instructflow.workflows.labeling.QueueState;
+import ai.instructflow.workflows.labeling.SimulatedSchedule;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -34,6 +35,8 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
 
     /** The version marker of a queue's tasks generated in shards: pipelines started before it replay without them. */
     static final String SHARDED_TASKS = "sharded-tasks";
+    /** The version marker of simulated labelers in shards: pipelines started before it replay with one activity. */
+    static final String SHARDED_SIMULATORS = "sharded-simulators";
 
     private Stage current;
 
@@ -105,8 +108,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         Promise<QueueState> served = Async.function(child::run, queue);
         Workflow.getWorkflowExecution(child).get();
         if (queue.simulated()) {
-            LabelingActivities simulators = Workflow.newActivityStub(LabelingActivities.class, simulatorOptions(spec, stage));
-            Promise<Void> answered = Async.procedure(simulators::simulate, in, queue);
+            Promise<Void> answered = simulate(spec, stage, in, queue);
             Promise.anyOf(served, answered).get();
             answered.get();  // a failure of the simulators fails the stage instead of leaving the queue to its deadline
         }
@@ -127,6 +129,23 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             made.add(Async.procedure(generators::generate, in, stage.id(), shard, shards));
         }
         Promise.allOf(made).get();
+    }
+
+    /**
+     * The simulated labelers, in shards that any worker of the labeling pool may take: each answers
+     * its part of the {@link SimulatedSchedule}, so the labels are the same however the shards run.
+     */
+    private static Promise<Void> simulate(RunSpec spec, Stage stage, StageInput in, QueueSpec queue) {
+        LabelingActivities simulators = Workflow.newActivityStub(LabelingActivities.class, simulatorOptions(spec, stage));
+        if (Workflow.getVersion(SHARDED_SIMULATORS, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+            return Async.procedure(simulators::simulate, in, queue);
+        }
+        int shards = SimulatedSchedule.of(queue, spec.comparisons().labelers()).shards();
+        List<Promise<Void>> answered = new ArrayList<>();
+        for (int shard = 0; shard < shards; shard++) {
+            answered.add(Async.procedure(simulators::simulateShard, in, queue, shard, shards));
+        }
+        return Promise.allOf(answered);
     }
 
     /** The simulated labelers keep at it while the queue is open, heartbeating as they go. */

@@ -45,4 +45,9 @@ final class NoLabeling implements LabelingActivities {
     public void simulate(StageInput input, QueueSpec queue) {
         throw new AssertionError("no queue was opened");
     }
+
+    @Override
+    public void simulateShard(StageInput input, QueueSpec queue, int shard, int count) {
+        throw new AssertionError("no queue was opened");
+    }
 }

@@ -1,8 +1,10 @@
 package ai.instructflow.activities.labeling;
 
 import ai.instructflow.activities.metrics.SharedMetrics;
+import ai.instructflow.workflows.labeling.LabelBatch;
 import ai.instructflow.workflows.labeling.QueueState;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +13,16 @@ import java.util.function.BiFunction;
 /** What a closed queue collected: its tasks and every label it counted, read back from object storage. */
 public record Collected(QueueState queue, QueueMeta meta, List<LabelingTask> tasks, List<Label> labels) {
 
+    /**
+     * Submissions in the order of their first task (stable: in the order counted where that is the
+     * same), so a dataset does not depend on which of the simulators' shards submitted first; one
+     * shard's person after another within a block keeps the schedule's order.
+     */
     public static Collected read(LabelStore store, QueueState queue) {
         String prefix = queue.spec().prefix();
-        return new Collected(queue, store.meta(prefix), store.tasks(prefix), store.labels(store.accepted(prefix)));
+        List<LabelBatch> batches = new ArrayList<>(store.accepted(prefix));
+        batches.sort(Comparator.comparingInt(b -> b.tasks().get(0)));
+        return new Collected(queue, store.meta(prefix), store.tasks(prefix), store.labels(batches));
     }
 
     /** Each label as a row of the stage's dataset, on the side its task was drawn for. */

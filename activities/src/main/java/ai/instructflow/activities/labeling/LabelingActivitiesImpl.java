@@ -16,6 +16,7 @@ import ai.instructflow.workflows.labeling.LabelingActivities;
 import ai.instructflow.workflows.labeling.LabelingQueues;
 import ai.instructflow.workflows.labeling.QueueLedger;
 import ai.instructflow.workflows.labeling.QueueSpec;
+import ai.instructflow.workflows.labeling.SimulatedSchedule;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.util.ArrayList;
@@ -34,9 +35,6 @@ import java.util.TreeSet;
  * simulated people, who answer through {@link LabelingClient} exactly as a person's browser does.
  */
 public final class LabelingActivitiesImpl implements LabelingActivities {
-
-    /** A simulated labeler leases this many tasks at a time; a person at a page leases one. */
-    static final int SIMULATED_BATCH = 64;
 
     private final StageRunner runner;
     private final LabelStore store;
@@ -142,18 +140,30 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
 
     @Override
     public void simulate(StageInput in, QueueSpec queue) {
+        simulateShard(in, queue, 0, 1);
+    }
+
+    @Override
+    public void simulateShard(StageInput in, QueueSpec queue, int shard, int count) {
         ActivityExecutionContext context = Activity.getExecutionContext();
         Recipe recipe = TrainerSettings.recipe(in.spec(), device, objects);
         TaskKind.SimulatedAnswers answers = TaskKinds.of(queue.kind()).simulated(recipe, store.meta(queue.prefix()));
-        int people = in.spec().comparisons().labelers();
         long seed = in.spec().seed();
-        while (true) {
+        List<SimulatedSchedule.Assignment> open = new ArrayList<>(
+                SimulatedSchedule.of(queue, in.spec().comparisons().labelers()).assignments(shard, count));
+        while (!open.isEmpty()) {
+            List<SimulatedSchedule.Assignment> later = new ArrayList<>();
             boolean answered = false;
-            for (int i = 0; i < people; i++) {
+            for (SimulatedSchedule.Assignment part : open) {
+                int i = part.labeler();
                 String name = "simulated-" + i;
                 try {
-                    LabelingClient.Leased leased = client.lease(queue.runId(), queue.stage(), name, null, SIMULATED_BATCH);
+                    LabelingClient.Leased leased = client.lease(queue.runId(), queue.stage(), name, null,
+                            SimulatedSchedule.BLOCK, part.range());
                     if (leased.grant().isEmpty()) {
+                        if (leased.grant().heldByOthers()) {
+                            later.add(part);  // someone else's lease holds a task of it: it may run out
+                        }
                         continue;
                     }
                     List<Label> labels = new ArrayList<>();
@@ -162,6 +172,9 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
                     }
                     // a batch is named by its first task: a retry of it carries the same id and counts once
                     client.submit(queue.runId(), queue.stage(), name, "batch-" + leased.tasks().get(0).id(), labels);
+                    if (labels.size() < part.range().to() - part.range().from()) {
+                        later.add(part);  // less than the block (some were taken or labeled before): ask again
+                    }
                     answered = true;
                 } catch (LabelingException e) {
                     if (e.reason() == LabelingException.Reason.CLOSED) {
@@ -170,16 +183,18 @@ public final class LabelingActivitiesImpl implements LabelingActivities {
                     if (e.reason() != LabelingException.Reason.NOT_LEASED) {
                         throw e;
                     }
+                    later.add(part);
                 }
                 context.heartbeat(null);
             }
-            if (!answered) {
+            if (!answered && !later.isEmpty()) {
                 if (!client.state(queue.runId(), queue.stage()).open()) {
                     return;
                 }
-                // what is left is leased to others (people, in a mixed queue) or waits for another labeler
+                // what is left is leased to others (people, in a mixed queue) until their leases run out
                 pause(context);
             }
+            open = later;
         }
     }
 

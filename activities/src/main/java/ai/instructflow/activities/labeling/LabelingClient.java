@@ -9,6 +9,7 @@ import ai.instructflow.workflows.labeling.LeaseRequest;
 import ai.instructflow.workflows.labeling.QueueSpec;
 import ai.instructflow.workflows.labeling.QueueState;
 import ai.instructflow.workflows.labeling.SubmitAck;
+import ai.instructflow.workflows.labeling.TaskRange;
 import io.grpc.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,8 +99,13 @@ public final class LabelingClient {
 
     /** Up to {@code max} tasks for {@code labeler}, of {@code group} (null: none) as their token says. */
     public Leased lease(String runId, String stage, String labeler, String group, int max) {
+        return lease(runId, stage, labeler, group, max, null);
+    }
+
+    /** Up to {@code max} tasks for {@code labeler}, only from {@code range} (null: the first open ones). */
+    public Leased lease(String runId, String stage, String labeler, String group, int max, TaskRange range) {
         LeaseGrant grant = call(runId, stage, update(runId, stage, "lease", UUID.randomUUID().toString(), LeaseGrant.class,
-                new LeaseRequest(labeler, group, max)));
+                new LeaseRequest(labeler, group, max, range)));
         if (grant.refused() != null) {
             throw refusal(grant.refused(), grant.reason());
         }

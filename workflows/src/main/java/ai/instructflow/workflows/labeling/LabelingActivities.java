@@ -31,6 +31,13 @@ public interface LabelingActivities {
     /** Stores a chunk of accepted submissions beside the queue's tasks: the record the stage's dataset is built from. */
     void record(String prefix, int chunk, List<LabelBatch> batches);
 
-    /** The built-in suite's simulated people, leasing and submitting through the queue until it closes. */
+    /** The built-in suite's simulated people, all in one activity: what runs started before the shards ask for. */
     void simulate(StageInput input, QueueSpec queue);
+
+    /**
+     * Shard {@code shard} of {@code count} of the built-in suite's simulated people: its part of the
+     * {@link SimulatedSchedule}, leased and submitted through the queue like a person's labels, until
+     * that part has its labels or the queue closes.
+     */
+    void simulateShard(StageInput input, QueueSpec queue, int shard, int count);
 }

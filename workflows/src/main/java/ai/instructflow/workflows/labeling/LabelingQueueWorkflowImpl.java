@@ -98,6 +98,10 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
         if (request.max() < 1 || request.max() > MAX_LEASE) {
             throw new IllegalArgumentException("max must be between 1 and " + MAX_LEASE);
         }
+        TaskRange range = request.range();
+        if (range != null && (range.from() < 0 || range.to() <= range.from())) {
+            throw new IllegalArgumentException("a range runs from task 0 or later to a later task, not " + range);
+        }
     }
 
     @Override
@@ -119,16 +123,21 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
         if (held != null && held.expiresAt() > now) {
             List<Integer> open = held.tasks().stream().filter(t -> !mine.get(t) && labels[t] < spec.overlap()).toList();
             if (!open.isEmpty()) {
-                return new LeaseGrant(open, held.expiresAt(), null, null);
+                return new LeaseGrant(open, held.expiresAt());
             }
         }
         leases.remove(request.labeler());
         Map<Integer, Integer> leasedToOthers = leasedCounts(now);
         List<Integer> picked = new ArrayList<>();
         boolean anyWanting = false;
-        for (int t = firstOpen; t < spec.tasks() && picked.size() < request.max(); t++) {
+        boolean heldByOthers = false;
+        TaskRange range = request.range();
+        int from = range == null ? firstOpen : Math.max(firstOpen, range.from());
+        int to = range == null ? spec.tasks() : Math.min(spec.tasks(), range.to());
+        for (int t = from; t < to && picked.size() < request.max(); t++) {
             if (labels[t] + leasedToOthers.getOrDefault(t, 0) >= spec.overlap()) {
                 anyWanting |= labels[t] < spec.overlap();
+                heldByOthers |= labels[t] < spec.overlap() && !mine.get(t);
                 continue;
             }
             if (mine.get(t)) {
@@ -140,9 +149,9 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
         if (picked.isEmpty()) {
             return LeaseGrant.none(anyWanting
                     ? "every task that still wants a label is leased to someone else or was already labeled by you; try again later"
-                    : "every task has its labels");
+                    : "every task has its labels", heldByOthers);
         }
-        LeaseGrant grant = new LeaseGrant(List.copyOf(picked), now + spec.leaseSeconds() * 1000, null, null);
+        LeaseGrant grant = new LeaseGrant(List.copyOf(picked), now + spec.leaseSeconds() * 1000);
         leases.put(request.labeler(), grant);
         return grant;
     }
@@ -215,7 +224,7 @@ public class LabelingQueueWorkflowImpl implements LabelingQueueWorkflow {
         if (rest.isEmpty()) {
             leases.remove(batch.labeler());
         } else {
-            leases.put(batch.labeler(), new LeaseGrant(rest, held.expiresAt(), null, null));
+            leases.put(batch.labeler(), new LeaseGrant(rest, held.expiresAt()));
         }
         return new SubmitAck(true, false, null, null);
     }

@@ -37,6 +37,11 @@ final class RecordingLabeling implements LabelingActivities {
         throw new AssertionError("no simulated labelers here");
     }
 
+    @Override
+    public void simulateShard(StageInput input, QueueSpec queue, int shard, int count) {
+        throw new AssertionError("no simulated labelers here");
+    }
+
     List<Integer> recordedTasks() {
         synchronized (chunks) {
             return chunks.stream().flatMap(c -> c.batches().stream()).flatMap(b -> b.tasks().stream()).toList();
