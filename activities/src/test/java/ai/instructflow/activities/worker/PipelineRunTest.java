@@ -32,9 +32,14 @@ import ai.instructflow.workflows.Stage;
 import ai.instructflow.workflows.StageResult;
 import ai.instructflow.workflows.StageSeeds;
 import ai.instructflow.workflows.TaskQueues;
+import ai.instructflow.workflows.labeling.SimulatedSchedule;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.GlobalDataConverter;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import java.nio.file.Path;
@@ -141,6 +146,22 @@ class PipelineRunTest {
         assertEquals(1, folders.size());
         assertTrue(runs.objects().list(folders.get(0) + "shards/").isEmpty(), "the stage succeeded: its shards are gone");
 
+        // the simulated people answered in shards, each its part of the schedule: 4 people, one label per
+        // demonstration (a shard per person), two per ranking (a shard per pair)
+        assertEquals(List.of("0 of 4", "1 of 4", "2 of 4", "3 of 4", "0 of 2", "1 of 2"), simulatorShards(id));
+        LabelStore labels = new LabelStore(runs.objects());
+        for (Stage collect : List.of(Stage.COLLECT_DEMONSTRATIONS, Stage.COLLECT_COMPARISONS)) {
+            String queue = runs.objects().folders(RunStore.stagePrefix(id, collect) + "labeling/").get(0);
+            int overlap = collect == Stage.COLLECT_DEMONSTRATIONS ? 1 : 2;
+            List<String> scheduled = new SimulatedSchedule(4, overlap, labels.meta(queue).tasks()).assignments(0, 1)
+                    .stream().map(a -> "simulated-" + a.labeler() + ": " + a.range().from() + ".." + a.range().to())
+                    .sorted().toList();
+            List<String> answered = labels.accepted(queue).stream()
+                    .map(b -> b.labeler() + ": " + b.tasks().get(0) + ".." + (b.tasks().get(b.tasks().size() - 1) + 1))
+                    .sorted().toList();
+            assertEquals(scheduled, answered, collect.id());
+        }
+
         Recipe recipe = TrainerSettings.recipe(spec, "cpu", runs.objects());
         Recipe.Samples whole;
         try (GPT sft = load(Stage.SFT, id, recipe)) {
@@ -176,6 +197,21 @@ class PipelineRunTest {
             assertEquals(verdict.a().exactAccuracy(), evaluate.metrics.get(EvaluateStage.PPO_ACCURACY.key()), 0.0);
             assertEquals(verdict.b().exactAccuracy(), evaluate.metrics.get(EvaluateStage.SFT_ACCURACY.key()), 0.0);
         }
+    }
+
+    /** Shard and count of every simulated labelers' activity the run scheduled, in the order scheduled. */
+    private static List<String> simulatorShards(String id) {
+        List<String> out = new ArrayList<>();
+        for (HistoryEvent event : client.fetchHistory(id).getEvents()) {
+            if (event.hasActivityTaskScheduledEventAttributes()
+                    && event.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("labeling-SimulateShard")) {
+                Payloads input = event.getActivityTaskScheduledEventAttributes().getInput();
+                DataConverter json = GlobalDataConverter.get();
+                out.add(json.fromPayload(input.getPayloads(2), Integer.class, Integer.class) + " of "
+                        + json.fromPayload(input.getPayloads(3), Integer.class, Integer.class));
+            }
+        }
+        return out;
     }
 
     private static GPT load(Stage stage, String id, Recipe recipe) {

@@ -1,7 +1,9 @@
 package ai.instructflow.workflows.labeling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.instructflow.workflows.TaskQueues;
@@ -9,6 +11,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
@@ -92,6 +95,24 @@ class LabelingQueueWorkflowTest {
         assertTrue(queue.submit(batch("carol", 0)).accepted());
         assertEquals(1, queue.state().completed());
         assertEquals(1L, queue.state().labels());
+    }
+
+    @Test
+    void aRangedLeaseTakesOnlyFromItsRangeAndSaysWhetherOthersHoldWhatIsLeftThere() {
+        open(10, 3600, LabelingQueues.HISTORY_LIMIT);
+        assertEquals(List.of(4, 5, 6, 7), queue.lease(new LeaseRequest("alice", null, 64, new TaskRange(4, 8))).tasks());
+        LeaseGrant held = queue.lease(new LeaseRequest("bob", null, 64, new TaskRange(4, 8)));
+        assertTrue(held.isEmpty());
+        assertTrue(held.heldByOthers(), "alice's lease holds them: asking later may give them");
+        assertEquals(List.of(0, 1), queue.lease(new LeaseRequest("bob", null, 2, new TaskRange(0, 4))).tasks());
+        assertTrue(queue.submit(new LabelBatch("alice", "a", List.of(4, 5, 6, 7), "p/labels/alice/a", "sha")).accepted());
+        LeaseGrant done = queue.lease(new LeaseRequest("carol", null, 64, new TaskRange(4, 8)));
+        assertTrue(done.isEmpty());
+        assertFalse(done.heldByOthers(), "every task there has its labels: nothing is left to wait for");
+        assertEquals(List.of(8, 9), queue.lease(new LeaseRequest("carol", null, 64, new TaskRange(8, 64))).tasks(),
+                "a range past the last task ends with the queue");
+        assertThrows(WorkflowUpdateException.class,
+                () -> queue.lease(new LeaseRequest("dave", null, 1, new TaskRange(3, 3))), "an empty range is refused");
     }
 
     @Test
