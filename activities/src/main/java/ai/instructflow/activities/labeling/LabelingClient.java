@@ -174,7 +174,7 @@ public final class LabelingClient {
     }
 
     public QueueState close(String runId, String stage) {
-        return call(runId, stage, () -> queue(runId, stage).close());
+        return call(runId, stage, update(runId, stage, "close", UUID.randomUUID().toString(), QueueState.class));
     }
 
     /** Every reason a submission is refused before it is stored, each with its field. */
@@ -217,7 +217,7 @@ public final class LabelingClient {
      * id and simply waited on. Past {@link #PATIENCE}, or once the caller is interrupted or cancelled,
      * the last timeout goes to the caller.
      */
-    private <T> Supplier<T> update(String runId, String stage, String name, String updateId, Class<T> type, Object arg) {
+    private <T> Supplier<T> update(String runId, String stage, String name, String updateId, Class<T> type, Object... args) {
         UpdateOptions<T> options = UpdateOptions.newBuilder(type).setUpdateName(name).setUpdateId(updateId)
                 .setWaitForStage(WorkflowUpdateStage.COMPLETED).build();
         return () -> {
@@ -228,7 +228,7 @@ public final class LabelingClient {
                         DEADLINES);
                 Context outer = attempt.attach();
                 try {
-                    return client.newUntypedWorkflowStub(LabelingQueues.id(runId, stage)).startUpdate(options, arg).getResult();
+                    return client.newUntypedWorkflowStub(LabelingQueues.id(runId, stage)).startUpdate(options, args).getResult();
                 } catch (WorkflowUpdateTimeoutOrCancelledException e) {
                     // a try of a caller that has given up fails at once: trying again would only spin
                     if (caller.isCancelled() || Thread.currentThread().isInterrupted() || System.nanoTime() - giveUpAt > 0) {
