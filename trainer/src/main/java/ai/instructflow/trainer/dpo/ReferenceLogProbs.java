@@ -19,7 +19,7 @@ final class ReferenceLogProbs {
     /**
      * Comparisons scored together, always the same ones (by index): the numbers then do not depend on
      * which batch asked first, so a resumed run reads exactly what the uninterrupted one read (a
-     * forward pass over differently padded rows rounds differently).
+     * forward pass over differently packed rows rounds differently).
      */
     private static final int BLOCK = 16;
 

@@ -151,17 +151,30 @@ public final class GPT implements AutoCloseable {
                     "sequence of " + (offset + t) + " tokens exceeds the context of " + config.context());
         }
         int[] leftPad = cache == null ? batch.leftPad() : cache.leftPad(batch);
-        NDArray tokens = manager.create(batch.flat(), new Shape(b, t));
-        NDArray positions = manager.create(positions(leftPad, offset, t), new Shape(b, t));
-        NDArray bias = manager.create(attentionBias(leftPad, offset, t), new Shape(b, 1, t, offset + t));
+        Shape shape = new Shape(b, t);
+        return forward(manager.create(batch.flat(), shape), manager.create(positions(leftPad, offset, t), shape),
+                manager.create(attentionBias(leftPad, offset, t), new Shape(b, 1, t, offset + t)), cache, training);
+    }
 
+    /** Final hidden states of packed sequences, [rows, width, d]: each row position as its own sequence sees it. */
+    public NDArray forward(PackedBatch batch, boolean training) {
+        int w = batch.width();
+        if (w > config.context()) {
+            throw new IllegalArgumentException("packed rows of " + w + " tokens exceed the context of " + config.context());
+        }
+        Shape shape = new Shape(batch.rows(), w);
+        return forward(manager.create(batch.flat(), shape), manager.create(batch.positions(), shape),
+                manager.create(batch.attentionBias(MASKED), new Shape(batch.rows(), 1, w, w)), null, training);
+    }
+
+    private NDArray forward(NDArray tokens, NDArray positions, NDArray bias, KVCache cache, boolean training) {
         NDArray x = embed(tokens, "wte").add(embed(positions, "wpe"));
         x = dropout(x, training);
         for (int l = 0; l < config.layers(); l++) {
             x = block(x, l, bias, cache, training);
         }
         if (cache != null) {
-            cache.advance(t);
+            cache.advance((int) tokens.getShape().get(1));
         }
         return layerNorm(x, "lnf");
     }

@@ -4,14 +4,16 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
 import ai.djl.training.GradientCollector;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.GradMode;
 import ai.instructflow.trainer.model.LogProbs;
 import ai.instructflow.trainer.model.OwnedArrays;
+import ai.instructflow.trainer.model.PackedBatch;
 import ai.instructflow.trainer.model.Sampler;
 import ai.instructflow.trainer.optim.AdamW;
 import ai.instructflow.trainer.rm.RewardModelTrainer;
@@ -269,8 +271,7 @@ public final class PpoTrainer {
 
     /** Logits predicting each response token, [rows, responseLength, V]. */
     private static NDArray responseLogits(GPT model, Rollout ro, int[] rows) {
-        NDArray hidden = model.forward(ro.input(rows), null, false);
-        return model.logits(hidden.get(new NDIndex(":, {}:, :", ro.promptLength - 1)));
+        return model.logits(responseHidden(model, ro, rows));
     }
 
     private static float[] logProbs(GPT model, Rollout ro, int[] rows) {
@@ -280,8 +281,17 @@ public final class PpoTrainer {
 
     /** V(state before each response token), [rows, responseLength]. */
     private static NDArray values(GPT model, Rollout ro, int[] rows) {
-        NDArray hidden = model.forward(ro.input(rows), null, false);
-        return model.scores(hidden.get(new NDIndex(":, {}:, :", ro.promptLength - 1)));
+        return model.scores(responseHidden(model, ro, rows));
+    }
+
+    /** The final hidden states before each response token, [rows, responseLength, d], from one packed pass. */
+    private static NDArray responseHidden(GPT model, Rollout ro, int[] rows) {
+        PackedBatch input = ro.input(rows);
+        NDArray hidden = model.forward(input, false);
+        NDArray cells = model.manager().create(ro.responseCells(input, rows), new Shape(rows.length, ro.responseLength));
+        // an embedding lookup is a differentiable gather of whole rows: here the packed positions' states
+        return Embedding.embedding(cells, hidden.reshape(-1, hidden.getShape().get(2)), SparseFormat.DENSE)
+                .singletonOrThrow();
     }
 
     /** Consecutive row groups; shuffled first when a Random is given. */

@@ -1,21 +1,20 @@
 package ai.instructflow.trainer.ppo;
 
-import ai.instructflow.trainer.model.TokenBatch;
+import ai.instructflow.trainer.model.PackedBatch;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * One batch of sampled responses and everything PPO derives from them before updating. Rows are
- * the left-padded prompt followed by the right-padded response, so every response starts in column
- * {@code promptLength}; per-token arrays are [rows x responseLength], flattened, and zero past a
- * response's end ({@code mask}).
+ * One batch of sampled responses and everything PPO derives from them before updating. Per-token
+ * arrays are [rows x responseLength], flattened: column t of a row is its response's token t, zero
+ * past the response's end ({@code mask}).
  */
 final class Rollout {
 
     final List<int[]> prompts;
     final List<int[]> responses;
-    final int[][] rows;
-    final int[] leftPad;
-    final int promptLength;
+    final int pad;
     final int responseLength;
     final float[] mask;
     final long[] targets;
@@ -29,41 +28,51 @@ final class Rollout {
     Rollout(List<int[]> prompts, List<int[]> responses, int pad) {
         this.prompts = prompts;
         this.responses = responses;
-        TokenBatch left = TokenBatch.leftPadded(prompts, pad);
-        promptLength = left.length();
+        this.pad = pad;
         responseLength = responses.stream().mapToInt(r -> r.length).max().orElse(1);
-        leftPad = left.leftPad();
         int b = prompts.size();
-        rows = new int[b][promptLength + responseLength - 1];
         mask = new float[b * responseLength];
         targets = new long[b * responseLength];
         for (int r = 0; r < b; r++) {
             int[] response = responses.get(r);
-            int[] full = new int[promptLength + responseLength];
-            System.arraycopy(left.tokens()[r], 0, full, 0, promptLength);
-            java.util.Arrays.fill(full, promptLength, full.length, pad);
-            System.arraycopy(response, 0, full, promptLength, response.length);
-            System.arraycopy(full, 0, rows[r], 0, rows[r].length);
             for (int t = 0; t < responseLength; t++) {
-                targets[r * responseLength + t] = full[promptLength + t];
+                targets[r * responseLength + t] = t < response.length ? response[t] : pad;
                 mask[r * responseLength + t] = t < response.length ? 1f : 0f;
             }
         }
     }
 
     int size() {
-        return rows.length;
+        return prompts.size();
     }
 
-    /** The model input for some rows: the sequences without their last token. */
-    TokenBatch input(int[] which) {
-        int[][] sub = new int[which.length][];
-        int[] pad = new int[which.length];
-        for (int i = 0; i < which.length; i++) {
-            sub[i] = rows[which[i]];
-            pad[i] = leftPad[which[i]];
+    /** The model input for some rows, packed: each prompt followed by its response less the last token. */
+    PackedBatch input(int[] which) {
+        List<int[]> sequences = new ArrayList<>(which.length);
+        for (int w : which) {
+            int[] prompt = prompts.get(w);
+            int[] response = responses.get(w);
+            int[] seq = Arrays.copyOf(prompt, prompt.length + Math.max(0, response.length - 1));
+            System.arraycopy(response, 0, seq, prompt.length, seq.length - prompt.length);
+            sequences.add(seq);
         }
-        return new TokenBatch(sub, pad);
+        return PackedBatch.of(sequences, pad);
+    }
+
+    /**
+     * [which.length x responseLength]: where in {@code input(which)}'s rows, flattened, lies the hidden
+     * state that predicts each response token; past a response's end its last token's (masked anyway).
+     */
+    long[] responseCells(PackedBatch input, int[] which) {
+        long[] cells = new long[which.length * responseLength];
+        for (int i = 0; i < which.length; i++) {
+            int promptEnd = prompts.get(which[i]).length - 1;
+            int last = Math.max(0, responses.get(which[i]).length - 1);
+            for (int t = 0; t < responseLength; t++) {
+                cells[i * responseLength + t] = input.flatIndex(i, promptEnd + Math.min(t, last));
+            }
+        }
+        return cells;
     }
 
     /** Gathers the per-token values of some rows, [which.length x responseLength]. */

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.instructflow.trainer.model.GPT;
-import ai.instructflow.trainer.model.TokenBatch;
+import ai.instructflow.trainer.model.PackedBatch;
 import ai.instructflow.trainer.optim.CosineSchedule;
 import ai.instructflow.trainer.train.BatchOrder;
 import ai.instructflow.trainer.train.Checkpoint;
@@ -70,18 +70,18 @@ public final class RewardModelTrainer {
     /** r(x, y) for each prompt/response pair, [N]: the scalar head at the response's last token. */
     public static NDArray rewards(GPT rm, List<int[]> prompts, List<int[]> responses, boolean training) {
         List<int[]> seqs = new ArrayList<>(prompts.size());
-        long[] last = new long[prompts.size()];
         int limit = rm.config().context();
         for (int i = 0; i < prompts.size(); i++) {
             int[] seq = new Demonstration(prompts.get(i), responses.get(i)).sequence();
-            int n = Math.min(seq.length, limit);
-            seqs.add(java.util.Arrays.copyOf(seq, n));
-            last[i] = n - 1;
+            seqs.add(java.util.Arrays.copyOf(seq, Math.min(seq.length, limit)));
         }
-        TokenBatch batch = TokenBatch.rightPadded(seqs, 0, 0);
-        NDArray scores = rm.scores(rm.forward(batch, null, training));
-        NDArray index = rm.manager().create(last, new Shape(last.length, 1));
-        return scores.gather(index, 1).squeeze(1);
+        PackedBatch batch = PackedBatch.of(seqs, 0);
+        long[] last = new long[seqs.size()];
+        for (int i = 0; i < last.length; i++) {
+            last[i] = batch.flatIndex(i, batch.length(i) - 1);
+        }
+        NDArray scores = rm.scores(rm.forward(batch, training)).reshape(1, -1);
+        return scores.gather(rm.manager().create(last, new Shape(1, last.length)), 1).squeeze(0);
     }
 
     /** Rewards as plain numbers, computed in batches without gradients. */

@@ -5,55 +5,62 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.instructflow.trainer.model.GPT;
 import ai.instructflow.trainer.model.LogProbs;
-import ai.instructflow.trainer.model.TokenBatch;
+import ai.instructflow.trainer.model.PackedBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * log pi(response token | prompt, earlier response tokens) for a batch of prompt + response
- * sequences, zero on prompt and padding positions. SFT's loss is their mean over tokens
- * ({@code sft/ResponseLoss}); DPO needs each sequence's sum, log pi(y | x).
+ * sequences, packed ({@link PackedBatch}), zero on prompt and padding positions. SFT's loss is their
+ * mean over tokens ({@code sft/ResponseLoss}); DPO needs each sequence's sum, log pi(y | x).
  *
- * @param perToken [B, W] log-probabilities, zero outside the responses
+ * @param perToken [rows, width] log-probabilities of the packed rows, zero outside the responses
  * @param tokens   how many response tokens there are in the batch
+ * @param members  [sequences, rows x width]: 1 where a response token of that sequence lies
  */
-public record ResponseLogProbs(NDArray perToken, int tokens) {
+public record ResponseLogProbs(NDArray perToken, int tokens, NDArray members) {
 
     /** Sequences longer than the context lose their tail, so the last tokens of a long response do not count. */
     public static ResponseLogProbs of(GPT model, List<Demonstration> batch, int pad, boolean training) {
-        int limit = model.config().context() + 1;
+        int context = model.config().context();
         List<int[]> inputs = new ArrayList<>(batch.size());
-        List<int[]> targets = new ArrayList<>(batch.size());
-        int width = 0;
         for (Demonstration d : batch) {
             int[] seq = d.sequence();
-            int n = Math.min(seq.length, limit);
-            inputs.add(Arrays.copyOfRange(seq, 0, n - 1));
-            targets.add(Arrays.copyOfRange(seq, 1, n));
-            width = Math.max(width, n - 1);
+            inputs.add(Arrays.copyOfRange(seq, 0, Math.min(seq.length, context + 1) - 1));
         }
-        float[] mask = new float[batch.size() * width];
+        PackedBatch packed = PackedBatch.of(inputs, pad);
+        int cells = packed.rows() * packed.width();
+        long[] targets = new long[cells];
+        Arrays.fill(targets, pad);
+        float[] mask = new float[cells];
+        float[] members = new float[batch.size() * cells];
         int tokens = 0;
         for (int b = 0; b < batch.size(); b++) {
+            int[] seq = batch.get(b).sequence();
             // target i is sequence token i + 1: a response token once i + 1 >= prompt length
             int from = batch.get(b).prompt().length - 1;
-            for (int i = Math.max(0, from); i < targets.get(b).length; i++) {
-                mask[b * width + i] = 1f;
-                tokens++;
+            for (int i = 0; i < packed.length(b); i++) {
+                int cell = packed.flatIndex(b, i);
+                targets[cell] = seq[i + 1];
+                if (i >= from) {
+                    mask[cell] = 1f;
+                    members[b * cells + cell] = 1f;
+                    tokens++;
+                }
             }
         }
-        TokenBatch in = TokenBatch.rightPadded(inputs, pad, width);
-        TokenBatch out = TokenBatch.rightPadded(targets, pad, width);
-        NDArray hidden = model.forward(in, null, training);
-        NDArray targetIds = model.manager().create(out.flat(), new Shape(batch.size(), width));
-        NDArray maskArray = model.manager().create(mask, new Shape(batch.size(), width));
-        return new ResponseLogProbs(LogProbs.of(model.logits(hidden), targetIds).mul(maskArray), tokens);
+        Shape shape = new Shape(packed.rows(), packed.width());
+        NDArray hidden = model.forward(packed, training);
+        NDArray targetIds = model.manager().create(targets, shape);
+        NDArray maskArray = model.manager().create(mask, shape);
+        return new ResponseLogProbs(LogProbs.of(model.logits(hidden), targetIds).mul(maskArray), tokens,
+                model.manager().create(members, new Shape(batch.size(), cells)));
     }
 
     /** log pi(y | x) of each sequence, [B]: the sum over its response tokens. */
     public NDArray perSequence() {
-        return perToken.sum(new int[] {1});
+        return members.matMul(perToken.reshape(-1, 1)).squeeze(1);
     }
 
     /** log pi(y | x) of each sequence as plain numbers, in batches of {@code chunk} without gradients. */

@@ -67,6 +67,29 @@ class GPTTest {
     }
 
     @Test
+    void packedSequencesSeeOnlyThemselvesAsIfEachRanAlone() {
+        List<int[]> seqs = List.of(new int[] {256, 1, 2, 3, 4, 5, 6, 7}, new int[] {256, 9, 8}, new int[] {256, 5},
+                new int[] {256, 40, 41, 42, 43}, new int[] {256, 7, 7});
+        PackedBatch packed = PackedBatch.of(seqs, 258);
+        assertEquals(8, packed.width(), "rows as wide as the longest sequence");
+        assertEquals(3, packed.rows(), "first fit: [8], [3, 2, 3], [5]: the last one goes back to the second row");
+        float[] rows;
+        try (NDScope scope = new NDScope()) {
+            rows = gpt.logits(gpt.forward(packed, false)).toFloatArray();
+        }
+        int v = CONFIG.vocabSize();
+        for (int s = 0; s < seqs.size(); s++) {
+            float[] alone = logits(TokenBatch.rightPadded(List.of(seqs.get(s)), 258, 0));
+            for (int t = 0; t < seqs.get(s).length; t++) {
+                for (int i = 0; i < v; i++) {
+                    assertEquals(alone[t * v + i], rows[packed.flatIndex(s, t) * v + i], 1e-4,
+                            "sequence " + s + ", token " + t + ", logit " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void kvCacheDecodeEqualsFullRecompute() {
         int[][] prompts = {{256, 11, 12, 13}, {256, 21, 22, 23, 24, 25}};
         int[][] continuation = {{31, 32, 33}, {41, 42, 43}};
