@@ -92,14 +92,7 @@ public final class PackedBatch {
     }
 
     long[] flat() {
-        int w = width();
-        long[] out = new long[rows() * w];
-        for (int r = 0; r < rows(); r++) {
-            for (int i = 0; i < w; i++) {
-                out[r * w + i] = tokens[r][i];
-            }
-        }
-        return out;
+        return new TokenBatch(tokens, new int[tokens.length]).flat();
     }
 
     /** Each token's position within its own sequence; the padding after a row's last sequence continues it. */
