@@ -17,9 +17,9 @@ import java.util.List;
  *
  * @param perToken [rows, width] log-probabilities of the packed rows, zero outside the responses
  * @param tokens   how many response tokens there are in the batch
- * @param members  [sequences, rows x width]: 1 where a response token of that sequence lies
+ * @param packed   where each sequence lies in the rows
  */
-public record ResponseLogProbs(NDArray perToken, int tokens, NDArray members) {
+public record ResponseLogProbs(NDArray perToken, int tokens, PackedBatch packed) {
 
     /** Sequences longer than the context lose their tail, so the last tokens of a long response do not count. */
     public static ResponseLogProbs of(GPT model, List<Demonstration> batch, int pad, boolean training) {
@@ -34,7 +34,6 @@ public record ResponseLogProbs(NDArray perToken, int tokens, NDArray members) {
         long[] targets = new long[cells];
         Arrays.fill(targets, pad);
         float[] mask = new float[cells];
-        float[] members = new float[batch.size() * cells];
         int tokens = 0;
         for (int b = 0; b < batch.size(); b++) {
             int[] seq = batch.get(b).sequence();
@@ -45,7 +44,6 @@ public record ResponseLogProbs(NDArray perToken, int tokens, NDArray members) {
                 targets[cell] = seq[i + 1];
                 if (i >= from) {
                     mask[cell] = 1f;
-                    members[b * cells + cell] = 1f;
                     tokens++;
                 }
             }
@@ -54,13 +52,21 @@ public record ResponseLogProbs(NDArray perToken, int tokens, NDArray members) {
         NDArray hidden = model.forward(packed, training);
         NDArray targetIds = model.manager().create(targets, shape);
         NDArray maskArray = model.manager().create(mask, shape);
-        return new ResponseLogProbs(LogProbs.of(model.logits(hidden), targetIds).mul(maskArray), tokens,
-                model.manager().create(members, new Shape(batch.size(), cells)));
+        return new ResponseLogProbs(LogProbs.of(model.logits(hidden), targetIds).mul(maskArray), tokens, packed);
     }
 
     /** log pi(y | x) of each sequence, [B]: the sum over its response tokens. */
     public NDArray perSequence() {
-        return members.matMul(perToken.reshape(-1, 1)).squeeze(1);
+        // [sequences, rows x width], 1 on a sequence's cells: its prompt's are zero in perToken already
+        int cells = packed.rows() * packed.width();
+        float[] members = new float[packed.size() * cells];
+        for (int s = 0; s < packed.size(); s++) {
+            for (int i = 0; i < packed.length(s); i++) {
+                members[s * cells + packed.flatIndex(s, i)] = 1f;
+            }
+        }
+        NDArray membership = perToken.getManager().create(members, new Shape(packed.size(), cells));
+        return membership.matMul(perToken.reshape(-1, 1)).squeeze(1);
     }
 
     /** log pi(y | x) of each sequence as plain numbers, in batches of {@code chunk} without gradients. */
