@@ -58,8 +58,7 @@ public final class PackedBatch {
             length[s] = len;
             used.set(r, column[s] + len);
         }
-        int w = used.stream().mapToInt(Integer::intValue).max().orElse(0);
-        int[][] tokens = new int[used.size()][w];
+        int[][] tokens = new int[used.size()][width];
         for (int[] t : tokens) {
             Arrays.fill(t, pad);
         }
