@@ -43,6 +43,9 @@ public final class EvaluateStage implements CollectStage<Verdict> {
             .summary("win_rate_ci_low", null);
     public static final StageMetric WIN_RATE_CI_HIGH = StageMetric.of("win_rate_ci_high", "win rate, 95% high").percent()
             .summary("win_rate_ci_high", null);
+    /** The most any policy can expect to win over SFT from the simulated judges ({@code Evaluator.Comparison#ceiling}). */
+    public static final StageMetric WIN_RATE_CEILING = StageMetric.of("win_rate_ceiling", "win rate ceiling").percent()
+            .highlight();
     public static final StageMetric PPO_ACCURACY = StageMetric.of("ppo_accuracy", "PPO exact").percent().highlight();
     public static final StageMetric DPO_ACCURACY = StageMetric.of("dpo_accuracy", "DPO exact").percent().highlight();
     public static final StageMetric SFT_ACCURACY = StageMetric.of("sft_accuracy", "SFT exact").percent().highlight();
@@ -105,9 +108,9 @@ public final class EvaluateStage implements CollectStage<Verdict> {
 
     @Override
     public List<StageMetric> metrics() {
-        return List.of(WIN_RATE, WIN_RATE_CI_LOW, WIN_RATE_CI_HIGH, PPO_ACCURACY, DPO_ACCURACY, SFT_ACCURACY,
-                RM_PREFERENCE, RM_PREFERENCE_CI_LOW, RM_PREFERENCE_CI_HIGH, KL_TO_SFT, SharedMetrics.LABELS, SharedMetrics.LABELERS,
-                SharedMetrics.TASKS, SharedMetrics.COMPLETED_TASKS, SharedMetrics.AVAILABLE, JUDGE_AGREEMENT);
+        return List.of(WIN_RATE, WIN_RATE_CI_LOW, WIN_RATE_CI_HIGH, WIN_RATE_CEILING, PPO_ACCURACY, DPO_ACCURACY,
+                SFT_ACCURACY, RM_PREFERENCE, RM_PREFERENCE_CI_LOW, RM_PREFERENCE_CI_HIGH, KL_TO_SFT, SharedMetrics.LABELS,
+                SharedMetrics.LABELERS, SharedMetrics.TASKS, SharedMetrics.COMPLETED_TASKS, SharedMetrics.AVAILABLE, JUDGE_AGREEMENT);
     }
 
     @Override
@@ -135,11 +138,12 @@ public final class EvaluateStage implements CollectStage<Verdict> {
         Evaluator.Comparison verdict = recipe.evaluate(answers, calibration.labelerTemperature());
         double kl = klToSft(work, answers);
         PipelineReport report = new PipelineReport(recipe.config(), verdict.b(), verdict.a(), rmAccuracy(work),
-                calibration.agreementOrNaN(), verdict.winRate(), policyHistory(work), secondsSinceStart(work),
-                spec.method(), kl);
+                calibration.agreementOrNaN(), verdict.winRate(), verdict.ceiling(), policyHistory(work),
+                secondsSinceStart(work), spec.method(), kl);
         return new Simulated(report, new MetricValues().put(KL_TO_SFT, kl)
                 .put(WIN_RATE, verdict.winRate().rate()).put(WIN_RATE_CI_LOW, verdict.winRate().ciLow())
-                .put(WIN_RATE_CI_HIGH, verdict.winRate().ciHigh()).put(SFT_ACCURACY, verdict.b().exactAccuracy())
+                .put(WIN_RATE_CI_HIGH, verdict.winRate().ciHigh()).put(WIN_RATE_CEILING, verdict.ceiling().rate())
+                .put(SFT_ACCURACY, verdict.b().exactAccuracy())
                 .put(spec.method() == Method.PPO ? PPO_ACCURACY : DPO_ACCURACY, verdict.a().exactAccuracy()));
     }
 

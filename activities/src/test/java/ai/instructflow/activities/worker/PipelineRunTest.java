@@ -193,6 +193,7 @@ class PipelineRunTest {
             var answers = recipe.heldOutAnswers(ppo, sft, StageSeeds.random(spec.seed(), Stage.EVALUATE));
             var verdict = recipe.evaluate(answers, temperature);
             assertEquals(verdict.winRate().rate(), evaluate.metrics.get(EvaluateStage.WIN_RATE.key()), 0.0);
+            assertEquals(verdict.ceiling().rate(), evaluate.metrics.get(EvaluateStage.WIN_RATE_CEILING.key()), 0.0);
             assertEquals(recipe.klToSft(answers, ppo, sft), evaluate.metrics.get(EvaluateStage.KL_TO_SFT.key()), 0.0);
             assertEquals(verdict.a().exactAccuracy(), evaluate.metrics.get(EvaluateStage.PPO_ACCURACY.key()), 0.0);
             assertEquals(verdict.b().exactAccuracy(), evaluate.metrics.get(EvaluateStage.SFT_ACCURACY.key()), 0.0);

@@ -38,8 +38,14 @@ public final class Evaluator {
         return winRate(completeAll(a), completeAll(b));
     }
 
-    /** {@code a} against {@code b} and both task reports, from one batch of completions per policy. */
-    public record Comparison(WinRate winRate, TaskReport a, TaskReport b) {}
+    /**
+     * {@code a} against {@code b} and both task reports, from one batch of completions per policy.
+     * {@code ceiling} is what the suite's own answers win against {@code b}, judged the same way: no
+     * rubric term scores above an exact answer, so no policy can expect more against {@code b} from
+     * these judges. The judges' noise keeps it well below 100%, and the stronger {@code b} is, the
+     * lower it lies.
+     */
+    public record Comparison(WinRate winRate, WinRate ceiling, TaskReport a, TaskReport b) {}
 
     public Comparison compare(Policy a, Policy b) {
         return compare(completeAll(a), completeAll(b));
@@ -51,7 +57,9 @@ public final class Evaluator {
             throw new IllegalArgumentException(prompts.size() + " prompts, " + responsesA.size() + " and "
                     + responsesB.size() + " answers");
         }
-        return new Comparison(winRate(responsesA, responsesB), report(responsesA), report(responsesB));
+        List<String> canonical = prompts.stream().map(SuitePrompt::answer).toList();
+        return new Comparison(winRate(responsesA, responsesB), winRate(canonical, responsesB), report(responsesA),
+                report(responsesB));
     }
 
     private WinRate winRate(List<String> responsesA, List<String> responsesB) {

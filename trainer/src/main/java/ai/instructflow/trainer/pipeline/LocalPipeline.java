@@ -67,6 +67,6 @@ public final class LocalPipeline {
             model.close();
         }
         return new PipelineReport(config, verdict.b(), verdict.a(), rmResult.heldOutAccuracy(), rankings.agreement(),
-                verdict.winRate(), ppoResult.history(), seconds, Method.PPO, klToSft);
+                verdict.winRate(), verdict.ceiling(), ppoResult.history(), seconds, Method.PPO, klToSft);
     }
 }

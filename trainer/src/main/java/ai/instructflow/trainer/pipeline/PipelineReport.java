@@ -13,12 +13,14 @@ import java.util.Map;
  *
  * @param policy        the tuned policy's per-task report
  * @param rmAccuracy    held-out pairwise accuracy of the reward model, or of DPO's implicit reward
+ * @param ceiling       the most any policy can expect to win over SFT from these judges on these prompts
+ *                      ({@link ai.instructflow.trainer.eval.Evaluator.Comparison#ceiling})
  * @param policyHistory the tuned policy's training metrics: PPO's per iteration, DPO's per step
  * @param klToSft       the tuned policy's KL to SFT on its held-out answers ({@link Recipe#klToSft}), nats
  */
 public record PipelineReport(PipelineConfig config, TaskReport sft, TaskReport policy, double rmAccuracy,
-                             double labelerAgreement, WinRate winRate, List<Map<String, Double>> policyHistory,
-                             double seconds, Method method, double klToSft) {
+                             double labelerAgreement, WinRate winRate, WinRate ceiling,
+                             List<Map<String, Double>> policyHistory, double seconds, Method method, double klToSft) {
 
     public Map<String, Object> toMap() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -31,6 +33,9 @@ public record PipelineReport(PipelineConfig config, TaskReport sft, TaskReport p
         out.put("win_rate_ci_low", winRate.ciLow());
         out.put("win_rate_ci_high", winRate.ciHigh());
         out.put("win_rate_n", winRate.n());
+        out.put("win_rate_ceiling", ceiling.rate());
+        out.put("win_rate_ceiling_ci_low", ceiling.ciLow());
+        out.put("win_rate_ceiling_ci_high", ceiling.ciHigh());
         out.put("kl_to_sft", klToSft);
         out.put("seconds", seconds);
         out.put("preset", config.preset());
@@ -50,6 +55,8 @@ public record PipelineReport(PipelineConfig config, TaskReport sft, TaskReport p
         s.append(String.format(Locale.ROOT, "%s win rate over SFT (held-out labelers, held-out prompts): %.1f%% "
                 + "[95%% CI %.1f%% .. %.1f%%], n=%d%n", method.label(), 100 * winRate.rate(), 100 * winRate.ciLow(),
                 100 * winRate.ciHigh(), winRate.n()));
+        s.append(String.format(Locale.ROOT, "  the most any policy can expect over this SFT from these judges (the suite's own "
+                + "answers): %.1f%% [%.1f%% .. %.1f%%]%n", 100 * ceiling.rate(), 100 * ceiling.ciLow(), 100 * ceiling.ciHigh()));
         s.append(String.format(Locale.ROOT, "%s KL to SFT on its held-out answers: %.3f nats per answer%n",
                 method.label(), klToSft));
         s.append("\nSFT policy\n").append(sft.toTable());

@@ -67,6 +67,17 @@ class EvaluatorTest {
     }
 
     @Test
+    void theCeilingIsWhatExactAnswersWinAndNoOtherPolicyReachesIt() {
+        Policy chatty = answering(a -> "Sure! The answer is: " + a);
+        Evaluator.Comparison exact = evaluator.compare(answering(a -> a), chatty);
+        assertEquals(exact.winRate(), exact.ceiling());
+        Evaluator.Comparison nearMiss = evaluator.compare(answering(a -> a + "x"), chatty);
+        assertEquals(exact.ceiling(), nearMiss.ceiling());
+        assertTrue(nearMiss.winRate().rate() < nearMiss.ceiling().rate(), nearMiss.winRate() + " vs " + nearMiss.ceiling());
+        assertEquals(0.5, evaluator.compare(chatty, answering(a -> a)).ceiling().rate());
+    }
+
+    @Test
     void identicalPoliciesTie() {
         WinRate w = evaluator.winRate(answering(a -> a), answering(a -> a));
         assertEquals(0.5, w.rate());

@@ -30,7 +30,7 @@ class LocalPipelineTest {
         PipelineReport report = new LocalPipeline(config, new PrintStream(log, true)).run();
         Map<String, Object> map = report.toMap();
         for (String key : List.of("sft_accuracy", "ppo_accuracy", "rm_accuracy", "labeler_agreement", "win_rate",
-                "win_rate_ci_low", "win_rate_ci_high", "seconds")) {
+                "win_rate_ci_low", "win_rate_ci_high", "win_rate_ceiling", "seconds")) {
             double v = ((Number) map.get(key)).doubleValue();
             assertTrue(Double.isFinite(v), key + " = " + v);
         }
