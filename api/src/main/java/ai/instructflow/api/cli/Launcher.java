@@ -29,7 +29,7 @@ public class Launcher implements QuarkusApplication {
                                                     (RM and PPO, or DPO, after SFT; seed 1 unless given), print the report
               serve [--port N]                      the API with embedded Temporal, S3 and an in-process worker
               worker                                a worker only, joining a platform (INSTRUCTFLOW_TEMPORAL_TARGET, INSTRUCTFLOW_S3_ENDPOINT)
-            """ + RunsBench.USAGE + LabelingBench.USAGE + StageBench.USAGE + RunsCommand.USAGE + StoredModelCommand.USAGE;
+            """ + RunsBench.USAGE + LabelingBench.USAGE + StageBench.USAGE + StageReplayCommand.USAGE + RunsCommand.USAGE + StoredModelCommand.USAGE;
 
     /**
      * What the demo submits: a name, the method, the seed when one is given (null: the run spec's
@@ -68,6 +68,7 @@ public class Launcher implements QuarkusApplication {
                 case "runs" -> RunsCommand.run(rest);
                 case "model" -> StoredModelCommand.run(rest);
                 case "worker" -> WorkerMain.main(rest.toArray(String[]::new));
+                case "stage-replay" -> System.exit(StageReplayCommand.run(rest));
                 case "serve", "demo" -> {
                     // checked before the platform starts
                     demoSpec(Main.option(rest, "--method", Method.PPO.id()), Main.option(rest, "--seed", null));
@@ -113,7 +114,7 @@ public class Launcher implements QuarkusApplication {
             return LabelingBench.of(rest, new ApiClient(url, admin.adminToken())).run();
         }
         if (args[0].equals("stage-bench")) {
-            return StageBench.of(rest, new ApiClient(url, admin.adminToken()), platform.runs(),
+            return StageBench.of(rest, new ApiClient(url, admin.adminToken()), platform.runs(), platform.settings(),
                     platform.workerDevice().orElseThrow(() -> new IllegalStateException("stage-bench needs the in-process worker")))
                     .run();
         }

@@ -2,27 +2,26 @@ package ai.instructflow.api.cli;
 
 import ai.instructflow.activities.registry.RunRecord;
 import ai.instructflow.activities.registry.RunStore;
-import ai.instructflow.activities.stages.PipelineStages;
-import ai.instructflow.activities.stages.StageReplay;
-import ai.instructflow.activities.stages.TrainingStage;
+import ai.instructflow.infra.InfraSettings;
+import ai.instructflow.infra.SettingSource;
 import ai.instructflow.trainer.Main;
-import ai.instructflow.workflows.RunSpec;
 import ai.instructflow.workflows.RunStatus;
-import ai.instructflow.workflows.Stage;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code instructflow stage-bench}: what the platform costs a training stage. A run goes through an
- * embedded platform of its own (free ports, a temporary data folder, deleted at exit); then each of its
- * training stages is done again by the trainer alone in this process ({@link StageReplay}: the same
- * inputs, settings and random streams, so exactly the same work, with no attempt around it), and one
- * JSON line per stage gives platform seconds, trainer-alone seconds and their ratio. The run's progress
+ * embedded platform of its own (free ports, a temporary data folder, deleted at exit); then the trainer
+ * alone does its training stages again, in their order, in a fresh process ({@link StageReplayCommand}:
+ * the same inputs, settings and random streams, so exactly the same work, with no attempt around it),
+ * and one JSON line per stage gives platform seconds, trainer-alone seconds and their ratio. The run's progress
  * is read from its record in the bucket every few seconds rather than through the API, so the bench
  * adds no load of its own while the stages train.
  */
@@ -30,8 +29,8 @@ final class StageBench {
 
     static final String USAGE = """
               stage-bench [--spec JSON]             a run (default: the demo's) on an embedded platform of its own,
-                                                    then each training stage again by the trainer alone on the
-                                                    same inputs; prints platform s, alone s and their ratio
+                                                    then its training stages again by the trainer alone in a
+                                                    fresh process; prints platform s, alone s and their ratio
             """;
 
     private static final long POLL_MILLIS = 5_000;
@@ -39,22 +38,24 @@ final class StageBench {
     private final String spec;
     private final ApiClient admin;
     private final RunStore runs;
+    private final InfraSettings store;
     private final String device;
     private final PrintStream out = System.out;
 
-    private StageBench(String spec, ApiClient admin, RunStore runs, String device) {
+    private StageBench(String spec, ApiClient admin, RunStore runs, InfraSettings store, String device) {
         this.spec = spec;
         this.admin = admin;
         this.runs = runs;
+        this.store = store;
         this.device = device;
     }
 
     /** Checks the options before a platform starts for them. */
     static void check(List<String> args) {
-        of(args, null, null, null);
+        of(args, null, null, null, null);
     }
 
-    static StageBench of(List<String> args, ApiClient admin, RunStore runs, String device) {
+    static StageBench of(List<String> args, ApiClient admin, RunStore runs, InfraSettings store, String device) {
         List<String> rest = new ArrayList<>(args);
         String spec = Main.option(rest, "--spec", "{\"name\": \"stage-bench\"}");
         if (!rest.isEmpty()) {
@@ -67,7 +68,7 @@ final class StageBench {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("--spec must be a JSON object (a run spec): " + e.getOriginalMessage());
         }
-        return new StageBench(spec, admin, runs, device);
+        return new StageBench(spec, admin, runs, store, device);
     }
 
     /** Returns the exit code: 0 when the run succeeded and every replay trained the model its stage stored. */
@@ -83,33 +84,37 @@ final class StageBench {
             out.println("run " + id + " " + record.status() + ": " + record.error());
             return 1;
         }
-        RunSpec resolved = runs.spec(id).orElseThrow();
-        boolean same = true;
-        for (Stage stage : resolved.stages()) {
-            if (PipelineStages.of(stage) instanceof TrainingStage<?>) {
-                StageReplay.Timing timing = StageReplay.replay(runs, id, stage, device);
-                print(timing);
-                same &= timing.sameModel();
-            }
-        }
-        return same ? 0 : 1;
+        return alone(id);
     }
 
-    private void print(StageReplay.Timing t) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("stage", t.stage().id());
-        row.put("platform_s", round(t.platformSeconds()));
-        row.put("alone_s", round(t.aloneSeconds()));
-        row.put("ratio", Math.round(t.ratio() * 1000) / 1000.0);
-        row.put("same_model", t.sameModel());
+    /**
+     * The trainer alone, in a fresh process of the same JVM and options that reads the run's inputs
+     * from this platform's store ({@link StageReplayCommand}): it starts as cold as this process's worker
+     * did when the run's first stage began. Returns its exit code.
+     */
+    private int alone(String id) throws InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        String classPath = System.getProperty("java.class.path");
+        // the packaged app starts through its runner jar, a build's tests from their class path
+        command.addAll(classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)
+                ? List.of("-jar", classPath) : List.of("-cp", classPath, Launcher.class.getName()));
+        command.addAll(List.of("stage-replay", id, "--device", device));
+        ProcessBuilder child = new ProcessBuilder(command).inheritIO();
+        Map<String, String> env = child.environment();
+        env.put(SettingSource.variable("instructflow.s3.endpoint"), store.s3Endpoint());
+        env.put(SettingSource.variable("instructflow.s3.access-key"), store.s3AccessKey());
+        env.put(SettingSource.variable("instructflow.s3.secret-key"), store.s3SecretKey());
+        env.put(SettingSource.variable("instructflow.s3.bucket"), store.bucket());
+        if (store.region() != null) {
+            env.put(SettingSource.variable("instructflow.s3.region"), store.region());
+        }
+        out.println("the trainer alone, in a fresh process: " + String.join(" ", command.subList(command.size() - 4, command.size())));
         try {
-            out.println(ApiClient.JSON.writeValueAsString(row));
-        } catch (JsonProcessingException e) {
+            return child.start().waitFor();
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static double round(double seconds) {
-        return Math.round(seconds * 10) / 10.0;
     }
 }
