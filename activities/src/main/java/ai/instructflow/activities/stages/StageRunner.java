@@ -173,7 +173,8 @@ public final class StageRunner {
             }
             Output out;
             try {
-                out = definition.run(new StageWork(running, in, stage, runs, device, worker, id.hash()));
+                StageWork work = new StageWork(running, in, stage, runs, device, worker, id.hash());
+                out = running.training(() -> definition.run(work));
             } catch (CancellationException e) {
                 if (running.handingOver()) {
                     end(manifest, attempt, RunStatus.HANDED_OVER, null, began);
