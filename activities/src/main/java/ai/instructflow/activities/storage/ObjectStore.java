@@ -84,6 +84,14 @@ public final class ObjectStore {
     private static final OkHttpClient HTTP = Http.newDefaultClient();
     private static final Set<String> BUCKET_TAKEN_CODES = Set.of("BucketAlreadyOwnedByYou", "BucketAlreadyExists");
 
+    /**
+     * Objects up to this size go up in one PUT, larger ones in parts of it. The client's own choice,
+     * 5 MiB parts, sent the demo's 10.5 MB checkpoints as a three-part multipart upload: 150 ms each
+     * against the embedded store where one PUT takes 85 ms, and that on every checkpoint of a stage.
+     * S3 takes single PUTs up to 5 GiB and parts up to 10,000, so this reaches 640 GiB.
+     */
+    static final long PART_SIZE = 64L << 20;
+
     private final MinioClient client;
     private final String bucket;
 
@@ -140,7 +148,7 @@ public final class ObjectStore {
             client.uploadObject(UploadObjectArgs.builder()
                     .bucket(bucket)
                     .object(key)
-                    .filename(spool.toString())
+                    .filename(spool.toString(), PART_SIZE)
                     .contentType(contentType)
                     .userMetadata(Map.of(SHA256_METADATA, sha256))
                     .build());

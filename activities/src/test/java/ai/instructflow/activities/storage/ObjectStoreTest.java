@@ -77,8 +77,22 @@ class ObjectStoreTest {
     }
 
     @Test
-    void streamedPutOfTwentyMegabytesUploadsInPartsAndRoundTrips() throws Exception {
+    void streamedPutOfTwentyMegabytesGoesUpInOnePut() throws Exception {
         byte[] bytes = new byte[20 * 1024 * 1024 + 123];
+        new Random(42).nextBytes(bytes);
+
+        ObjectStore.Stored stored = store.put("runs/r1/ckpt/step.ckpt", out -> writeInChunks(out, bytes),
+                "application/octet-stream");
+
+        assertEquals(sha256(bytes), stored.sha256());
+        String etag = serverETag("runs/r1/ckpt/step.ckpt");
+        assertTrue(etag.matches("\"?\\p{XDigit}{32}\"?"), "a single PUT's ETag expected, got " + etag);
+        assertArrayEquals(bytes, store.get("runs/r1/ckpt/step.ckpt"));
+    }
+
+    @Test
+    void streamedPutLargerThanAPartUploadsInPartsAndRoundTrips() throws Exception {
+        byte[] bytes = new byte[(int) ObjectStore.PART_SIZE + 123];
         new Random(42).nextBytes(bytes);
 
         ObjectStore.Stored stored = store.put("runs/r1/ckpt/policy.bin", out -> writeInChunks(out, bytes),
