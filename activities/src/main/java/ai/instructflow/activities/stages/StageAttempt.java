@@ -199,16 +199,17 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
         }
         try {
             writing.get();
+            writing = null;
         } catch (InterruptedException e) {
+            // still in flight: whoever waits next waits for it
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while a checkpoint of stage " + stage.id() + " was written", e);
         } catch (ExecutionException e) {
+            writing = null;
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
             }
             throw new IllegalStateException("writing a checkpoint of stage " + stage.id() + " failed", e.getCause());
-        } finally {
-            writing = null;
         }
     }
 

@@ -67,7 +67,7 @@ final class StageReplayCommand {
         return same ? 0 : 1;
     }
 
-    static String row(StageReplay.Timing t) {
+    private static String row(StageReplay.Timing t) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("stage", t.stage().id());
         row.put("platform_s", round(t.platformSeconds()));
