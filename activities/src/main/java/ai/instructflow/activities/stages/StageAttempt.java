@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -76,17 +77,17 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
         this.heartbeat = context.getHeartbeatDetails(Heartbeat.class).orElse(null);
         this.gauges = gauges.start(runId, stage.id(), definition.metrics());
         this.handover = handover;
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "heartbeat-" + stage.id());
-            t.setDaemon(true);
-            return t;
-        });
+        this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("heartbeat-" + stage.id()));
         ticker.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
-        this.writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "checkpoint-" + stage.id());
+        this.writer = Executors.newSingleThreadExecutor(daemon("checkpoint-" + stage.id()));
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
     /**

@@ -100,7 +100,8 @@ final class StageBench {
         // the packaged app starts through its runner jar, a build's tests from their class path
         command.addAll(classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)
                 ? List.of("-jar", classPath) : List.of("-cp", classPath, Launcher.class.getName()));
-        command.addAll(List.of("stage-replay", id, "--device", device));
+        List<String> replay = List.of("stage-replay", id, "--device", device);
+        command.addAll(replay);
         ProcessBuilder child = new ProcessBuilder(command).inheritIO();
         Map<String, String> env = child.environment();
         env.put(SettingSource.variable("instructflow.s3.endpoint"), store.s3Endpoint());
@@ -110,7 +111,7 @@ final class StageBench {
         if (store.region() != null) {
             env.put(SettingSource.variable("instructflow.s3.region"), store.region());
         }
-        out.println("the trainer alone, in a fresh process: " + String.join(" ", command.subList(command.size() - 4, command.size())));
+        out.println("the trainer alone, in a fresh process: " + String.join(" ", replay));
         try {
             return child.start().waitFor();
         } catch (IOException e) {
