@@ -47,7 +47,11 @@ public final class HostileJson {
                 Tuple.of(1, Arbitraries.strings().all().ofMaxLength(200)));
     }
 
-    /** Values no field should take quietly. */
+    /**
+     * Values no field should take quietly, each a node of its own: the empty array and object below
+     * are single instances, and a document holding one that a later mutation writes into would
+     * change every document after it, or hold itself and so never serialize.
+     */
     public static Arbitrary<JsonNode> values() {
         return Arbitraries.oneOf(
                 Arbitraries.strings().all().ofMaxLength(30).map(NODES::textNode),
@@ -59,7 +63,8 @@ public final class HostileJson {
                 Arbitraries.doubles().map(NODES::numberNode),
                 Arbitraries.of(new BigDecimal("1e400"), new BigDecimal("0.5")).map(NODES::numberNode),
                 Arbitraries.of(NODES.booleanNode(true), NODES.nullNode(), NODES.arrayNode(), NODES.objectNode()),
-                Arbitraries.integers().between(1, 2_000).map(HostileJson::nested));
+                Arbitraries.integers().between(1, 2_000).map(HostileJson::nested))
+                .map(JsonNode::deepCopy);
     }
 
     /** Arrays in arrays, as raw text: deeper than Jackson would write a tree, as a caller may send it. */
