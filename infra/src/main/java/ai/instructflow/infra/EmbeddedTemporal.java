@@ -1,8 +1,10 @@
 package ai.instructflow.infra;
 
+import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.temporal.internal.testservice.GRPCServerHelper;
 import io.temporal.internal.testservice.InProcessGRPCServer;
@@ -10,6 +12,7 @@ import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Clients in this process (the API and its worker) reach the same service through an in-process
  * channel instead: no socket, no HTTP/2 framing, and messages handed over as objects rather than
  * serialized, which is most of what a labeling queue's update costs beyond its own work.
+ *
+ * <p>Both serve through a {@link CrossedCancelGuard}, which mends how this service handles a cancel
+ * that crosses an activity's completion.
  */
 public final class EmbeddedTemporal implements AutoCloseable {
 
@@ -43,9 +49,14 @@ public final class EmbeddedTemporal implements AutoCloseable {
     public static EmbeddedTemporal start(String host, int port) {
         // time skipping locked: timers and timeouts run on the wall clock, as in a real cluster
         TestServicesStarter services = new TestServicesStarter(true, 0);
+        CrossedCancelGuard guard = new CrossedCancelGuard();
+        List<BindableService> guarded = services.getServices().stream()
+                .<BindableService>map(s -> () -> ServerInterceptors.intercept(s, guard))
+                .toList();
         ServerBuilder<?> builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
-        GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
-        InProcessGRPCServer inProcess = new InProcessGRPCServer(services.getServices());
+        GRPCServerHelper.registerServicesAndHealthChecks(guarded, builder);
+        InProcessGRPCServer inProcess = new InProcessGRPCServer(guarded);
+        guard.connect(inProcess.getChannel());
         try {
             return new EmbeddedTemporal(services, builder.build().start(), inProcess, host);
         } catch (IOException e) {
