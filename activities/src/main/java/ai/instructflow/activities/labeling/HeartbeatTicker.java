@@ -1,5 +1,6 @@
 package ai.instructflow.activities.labeling;
 
+import ai.instructflow.activities.worker.DaemonThreads;
 import io.temporal.activity.ActivityExecutionContext;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,11 +9,8 @@ import java.util.concurrent.TimeUnit;
 /** Heartbeats every second while a long call (sampling a model, say) holds the activity's thread. */
 final class HeartbeatTicker implements AutoCloseable {
 
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "labeling-heartbeat");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("labeling-heartbeat"));
 
     HeartbeatTicker(ActivityExecutionContext context) {
         ticker.scheduleWithFixedDelay(() -> {

@@ -1,5 +1,6 @@
 package ai.instructflow.activities.labeling;
 
+import ai.instructflow.activities.worker.DaemonThreads;
 import ai.instructflow.workflows.FieldError;
 import ai.instructflow.workflows.labeling.LabelBatch;
 import ai.instructflow.workflows.labeling.LabelingQueueWorkflow;
@@ -52,11 +53,8 @@ public final class LabelingClient {
     private static final Duration TRY_FOR = Duration.ofSeconds(2);
     /** How long an update is tried in all, as the SDK itself would wait for one. */
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "labeling-update-deadlines");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("labeling-update-deadlines"));
 
     /** A lease with its tasks' content, and the queue it came from. */
     public record Leased(LeaseGrant grant, List<LabelingTask> tasks, QueueState queue) {}

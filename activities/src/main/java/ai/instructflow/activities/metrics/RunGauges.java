@@ -1,5 +1,6 @@
 package ai.instructflow.activities.metrics;
 
+import ai.instructflow.activities.worker.DaemonThreads;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,11 +40,7 @@ public final class RunGauges implements AutoCloseable {
 
     public RunGauges(MeterRegistry registry) {
         this.registry = registry;
-        this.removals = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "run-gauges");
-            t.setDaemon(true);
-            return t;
-        });
+        this.removals = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("run-gauges"));
     }
 
     /** An attempt of the run's stage starts: it shows as making progress until {@link Live#close}. */

@@ -1,12 +1,12 @@
 package ai.instructflow.activities.registry;
 
+import ai.instructflow.activities.worker.DaemonThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -17,12 +17,7 @@ import java.util.function.Function;
 public final class Parallel {
 
     private static final int THREADS = 16;
-    private static final AtomicInteger COUNT = new AtomicInteger();
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, r -> {
-        Thread t = new Thread(r, "registry-io-" + COUNT.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, DaemonThreads.numbered("registry-io"));
 
     private Parallel() {}
 

@@ -4,6 +4,7 @@ import ai.instructflow.activities.metrics.RunGauges;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.activities.registry.StageManifest;
 import ai.instructflow.activities.storage.ObjectStore;
+import ai.instructflow.activities.worker.DaemonThreads;
 import ai.instructflow.trainer.train.Checkpoint;
 import ai.instructflow.trainer.train.TrainingListener;
 import ai.instructflow.workflows.Artifact;
@@ -24,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -77,17 +77,9 @@ public final class StageAttempt implements TrainingListener, AutoCloseable {
         this.heartbeat = context.getHeartbeatDetails(Heartbeat.class).orElse(null);
         this.gauges = gauges.start(runId, stage.id(), definition.metrics());
         this.handover = handover;
-        this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("heartbeat-" + stage.id()));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("heartbeat-" + stage.id()));
         ticker.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
-        this.writer = Executors.newSingleThreadExecutor(daemon("checkpoint-" + stage.id()));
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
+        this.writer = Executors.newSingleThreadExecutor(DaemonThreads.named("checkpoint-" + stage.id()));
     }
 
     /**

@@ -1,6 +1,7 @@
 package ai.instructflow.api.metrics;
 
 import ai.instructflow.activities.registry.RunStore;
+import ai.instructflow.activities.worker.DaemonThreads;
 import ai.instructflow.api.labeling.LabelingService;
 import ai.instructflow.api.labeling.OpenQueue;
 import ai.instructflow.api.labeling.QueueView;
@@ -68,11 +69,7 @@ public class RegistryGauges {
         quota = gauge("instructflow_labeling_queue_quota_tasks", "Tasks an open labeling queue wants completed before it ends");
         opened = gauge("instructflow_labeling_queue_opened_timestamp_seconds",
                 "When an open labeling queue opened, Unix seconds");
-        refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "registry-gauges");
-            t.setDaemon(true);
-            return t;
-        });
+        refresher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("registry-gauges"));
         refresher.scheduleWithFixedDelay(this::refresh, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
