@@ -120,8 +120,8 @@ final class CrossedCancelGuard implements ServerInterceptor {
                             .setIdentity(request.getIdentity())
                             .setCause(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND)
                             .build());
-                    call.close(Status.INVALID_ARGUMENT.withDescription(
-                            "UnhandledCommand: an activity this task cancels has completed"), new Metadata());
+                    // the words a cluster answers with, which the worker knows to handle with the next task
+                    call.close(Status.INVALID_ARGUMENT.withDescription("UnhandledCommand"), new Metadata());
                     return;
                 }
                 super.onHalfClose();

@@ -14,8 +14,10 @@ import java.util.logging.LogRecord;
  * 1,000 events), so the warning said nothing but filled the demo's output. The in-memory service
  * has a second form of the same race: it completes the renewal and then refuses the task's answers to
  * the updates, {@code NOT_FOUND: workflow execution already completed}; the callers send those
- * updates again to the next execution ({@code LabelingClient}). Any other failure to report a
- * workflow task still warns.
+ * updates again to the next execution ({@code LabelingClient}). The embedded service refuses a third
+ * task the same way, one that cancels an activity completed meanwhile ({@code CrossedCancelGuard}),
+ * and the worker handles that on the next task too. Any other failure to report a workflow task
+ * still warns.
  */
 @LoggingFilter(name = RenewalRaceFilter.NAME)
 public final class RenewalRaceFilter implements Filter {
