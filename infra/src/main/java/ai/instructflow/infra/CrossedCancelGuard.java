@@ -8,7 +8,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import io.temporal.api.command.v1.Command;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.CommandType;
 import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
@@ -113,18 +113,35 @@ final class CrossedCancelGuard implements ServerInterceptor {
                 return;
             }
             synchronized (oneAtATime) {
-                if (!allPending(execution(request), cancelled)) {
-                    service.respondWorkflowTaskFailed(RespondWorkflowTaskFailedRequest.newBuilder()
-                            .setNamespace(request.getNamespace())
-                            .setTaskToken(request.getTaskToken())
-                            .setIdentity(request.getIdentity())
-                            .setCause(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND)
-                            .build());
-                    // the words a cluster answers with, which the worker knows to handle with the next task
-                    call.close(Status.INVALID_ARGUMENT.withDescription("UnhandledCommand"), new Metadata());
+                if (crossed(cancelled)) {
+                    refuseAsUnhandled();
                     return;
                 }
                 super.onHalfClose();
+            }
+        }
+
+        private boolean crossed(Set<Long> cancelled) {
+            try {
+                return !allPending(execution(request), cancelled);
+            } catch (StatusRuntimeException unknown) {
+                // a task this guard cannot place (an expired one, a run gone): the service answers it as it would
+                return false;
+            }
+        }
+
+        private void refuseAsUnhandled() {
+            try {
+                service.respondWorkflowTaskFailed(RespondWorkflowTaskFailedRequest.newBuilder()
+                        .setNamespace(request.getNamespace())
+                        .setTaskToken(request.getTaskToken())
+                        .setIdentity(request.getIdentity())
+                        .setCause(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND)
+                        .build());
+                // the words a cluster answers with, which the worker knows to handle with the next task
+                call.close(Status.INVALID_ARGUMENT.withDescription("UnhandledCommand"), new Metadata());
+            } catch (StatusRuntimeException refused) {
+                call.close(refused.getStatus(), new Metadata());
             }
         }
 
@@ -155,7 +172,7 @@ final class CrossedCancelGuard implements ServerInterceptor {
      * The run a workflow task belongs to, read from its token as the in-memory service of the
      * version this project pins writes it: namespace, workflow id and run id, each as modified UTF-8.
      */
-    static WorkflowExecution execution(RespondWorkflowTaskCompletedRequest request) {
+    private static WorkflowExecution execution(RespondWorkflowTaskCompletedRequest request) {
         try (DataInputStream token = new DataInputStream(new ByteArrayInputStream(request.getTaskToken().toByteArray()))) {
             token.readUTF();
             return WorkflowExecution.newBuilder().setWorkflowId(token.readUTF()).setRunId(token.readUTF()).build();
