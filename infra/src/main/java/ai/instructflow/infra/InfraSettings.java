@@ -84,6 +84,19 @@ public record InfraSettings(String temporalTarget, String namespace, String tlsC
         return EMBEDDED.equals(s3Endpoint);
     }
 
+    /**
+     * The environment variables that point another process at this store (a worker, a replay), keys
+     * included: an external store's, as the process would otherwise have to be configured with them.
+     */
+    public Map<String, String> storeVariables() {
+        return Map.of(
+                SettingSource.variable("instructflow.s3.endpoint"), s3Endpoint,
+                SettingSource.variable("instructflow.s3.access-key"), s3AccessKey,
+                SettingSource.variable("instructflow.s3.secret-key"), s3SecretKey,
+                SettingSource.variable("instructflow.s3.bucket"), bucket,
+                SettingSource.variable("instructflow.s3.region"), region);
+    }
+
     /** The same settings pointed at running endpoints, as {@link Infrastructure} resolves embedded ones. */
     public InfraSettings at(String temporal, String s3) {
         return new InfraSettings(temporal, namespace, tlsCert, tlsKey, s3, s3AccessKey, s3SecretKey, bucket, region, dataDir);

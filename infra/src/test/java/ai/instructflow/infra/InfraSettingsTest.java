@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,5 +44,15 @@ class InfraSettingsTest {
                 "INSTRUCTFLOW_S3_SECRET_KEY", "b"));
         assertEquals("b", given.s3SecretKey());
         assertTrue(Files.notExists(data.resolve(LocalS3Credentials.FILE)), "nothing made for an external store");
+    }
+
+    @Test
+    void anotherProcessGivenTheStoreVariablesReachesTheSameStore(@TempDir Path data) {
+        InfraSettings store = InfraSettings.from(Map.of("INSTRUCTFLOW_DATA_DIR", data.toString(),
+                "INSTRUCTFLOW_S3_ENDPOINT", "https://minio.example:9000", "INSTRUCTFLOW_S3_ACCESS_KEY", "a",
+                "INSTRUCTFLOW_S3_SECRET_KEY", "b", "INSTRUCTFLOW_S3_BUCKET", "team", "INSTRUCTFLOW_S3_REGION", "eu-west-1"));
+        InfraSettings other = InfraSettings.from(store.storeVariables());
+        assertEquals(List.of("https://minio.example:9000", "a", "b", "team", "eu-west-1"),
+                List.of(other.s3Endpoint(), other.s3AccessKey(), other.s3SecretKey(), other.bucket(), other.region()));
     }
 }

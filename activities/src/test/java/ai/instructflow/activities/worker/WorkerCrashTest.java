@@ -161,10 +161,8 @@ class WorkerCrashTest {
         ProcessBuilder pb = new ProcessBuilder(java, "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
                 WorkerMain.class.getName());
         pb.environment().put("INSTRUCTFLOW_TEMPORAL_TARGET", infra.temporalTarget());
-        pb.environment().put("INSTRUCTFLOW_S3_ENDPOINT", infra.s3Endpoint());
         // an external endpoint, as the worker sees it: its keys come from configuration
-        pb.environment().put("INSTRUCTFLOW_S3_ACCESS_KEY", infra.s3AccessKey());
-        pb.environment().put("INSTRUCTFLOW_S3_SECRET_KEY", infra.s3SecretKey());
+        pb.environment().putAll(infra.storeVariables());
         pb.environment().put("INSTRUCTFLOW_METRICS_PORT", "0");
         pb.redirectErrorStream(true);
         pb.redirectOutput(new File(System.getProperty("java.io.tmpdir"), "instructflow-worker-" + log + ".log"));

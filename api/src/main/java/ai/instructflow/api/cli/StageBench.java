@@ -3,7 +3,6 @@ package ai.instructflow.api.cli;
 import ai.instructflow.activities.registry.RunRecord;
 import ai.instructflow.activities.registry.RunStore;
 import ai.instructflow.infra.InfraSettings;
-import ai.instructflow.infra.SettingSource;
 import ai.instructflow.trainer.Main;
 import ai.instructflow.workflows.RunStatus;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code instructflow stage-bench}: what the platform costs a training stage. A run goes through an
@@ -103,14 +101,7 @@ final class StageBench {
         List<String> replay = List.of("stage-replay", id, "--device", device);
         command.addAll(replay);
         ProcessBuilder child = new ProcessBuilder(command).inheritIO();
-        Map<String, String> env = child.environment();
-        env.put(SettingSource.variable("instructflow.s3.endpoint"), store.s3Endpoint());
-        env.put(SettingSource.variable("instructflow.s3.access-key"), store.s3AccessKey());
-        env.put(SettingSource.variable("instructflow.s3.secret-key"), store.s3SecretKey());
-        env.put(SettingSource.variable("instructflow.s3.bucket"), store.bucket());
-        if (store.region() != null) {
-            env.put(SettingSource.variable("instructflow.s3.region"), store.region());
-        }
+        child.environment().putAll(store.storeVariables());
         out.println("the trainer alone, in a fresh process: " + String.join(" ", replay));
         try {
             return child.start().waitFor();
